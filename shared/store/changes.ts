@@ -1,0 +1,50 @@
+import type { AuditEvent, ChainHead } from '../audit/audit-event.js'
+
+/** The kinds of versioned records the exchange keeps. */
+export type Collection = 'participant' | 'item' | 'agreement'
+
+/** A record as stored: its value and the version every write of it checks. */
+export type Stored<T> = { value: T; version: number }
+
+/**
+ * One part of an atomic state change. A use case builds the whole list (the change, its audit
+ * events, its messages) and one adapter call writes all of it or nothing.
+ */
+export type Change =
+  /** Writes a record if its stored version is still `expectedVersion` (`0`: it must not exist yet). */
+  | { kind: 'put-record'; collection: Collection; id: string; value: object; version: number; expectedVersion: number }
+  /** Takes a unique name (a key id) for `owner`; fails if someone else holds it. */
+  | { kind: 'claim'; namespace: 'kid'; name: string; owner: string }
+  /** Gives a unique name back; fails if `owner` does not hold it. */
+  | { kind: 'release'; namespace: 'kid'; name: string; owner: string }
+  /** Appends an event to its chain if the chain's head is still at `previousSeq`. */
+  | { kind: 'append-event'; event: AuditEvent; head: ChainHead; previousSeq: number }
+
+/** A condition of one change did not hold; nothing of the list was written. */
+export class WriteConflict extends Error {
+  readonly change: Change
+  constructor(change: Change) {
+    super(`write conflict on ${change.kind}`)
+    this.name = 'WriteConflict'
+    this.change = change
+  }
+}
+
+/** Writes a list of changes atomically, or throws `WriteConflict` naming the change that failed. */
+export interface ChangeWriter {
+  commit(changes: readonly Change[]): Promise<void>
+}
+
+/** One page of a collection, in id order. */
+export type Page<T> = { values: T[]; next: string | undefined }
+
+/** Reads versioned records; reads are strongly consistent so a check sees the latest write. */
+export interface RecordReader {
+  get<T>(collection: Collection, id: string): Promise<Stored<T> | undefined>
+  list<T>(collection: Collection, page: { limit: number; after: string | undefined }): Promise<Page<T>>
+}
+
+/** Reads the current head of an audit chain. */
+export interface ChainReader {
+  head(chain: string): Promise<ChainHead | undefined>
+}
