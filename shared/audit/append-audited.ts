@@ -39,7 +39,8 @@ export const commitAudited = async <T>(
       return result
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error
-      const verdict = error.change.kind === 'append-event' ? 'retry' : onConflict(error.change)
+      const verdict =
+        error.reason === 'contention' || error.change.kind === 'append-event' ? 'retry' : onConflict(error.change)
       if (verdict !== 'retry') throw verdict
       if (attempt >= maxAttempts) {
         throw new DomainError('unavailable', 'Too many concurrent writes; retry the request.', { cause: error })

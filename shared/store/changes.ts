@@ -20,13 +20,18 @@ export type Change =
   /** Appends an event to its chain if the chain's head is still at `previousSeq`. */
   | { kind: 'append-event'; event: AuditEvent; head: ChainHead; previousSeq: number }
 
-/** A condition of one change did not hold; nothing of the list was written. */
+/**
+ * Nothing of the list was written: a condition of `change` did not hold, or (contention) another
+ * transaction was writing the same item at the same moment and a retry may well succeed.
+ */
 export class WriteConflict extends Error {
   readonly change: Change
-  constructor(change: Change) {
-    super(`write conflict on ${change.kind}`)
+  readonly reason: 'condition' | 'contention'
+  constructor(change: Change, reason: 'condition' | 'contention') {
+    super(`write ${reason} on ${change.kind}`)
     this.name = 'WriteConflict'
     this.change = change
+    this.reason = reason
   }
 }
 

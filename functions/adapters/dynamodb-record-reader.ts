@@ -1,0 +1,36 @@
+import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
+import type { Collection, Page, RecordReader, Stored } from '#shared/store/changes.js'
+
+/**
+ * Registry records live in the state table under `pk = <collection>`, `sk = <id>`, as a JSON
+ * document and a version, so a collection lists in id order with one Query and never a Scan.
+ */
+export const dynamodbRecordReader = (client: DynamoDBClient, tableName: string): RecordReader => ({
+  async get<T>(collection: Collection, id: string): Promise<Stored<T> | undefined> {
+    const { Item } = await client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: collection }, sk: { S: id } },
+        ConsistentRead: true,
+      }),
+    )
+    if (Item?.doc?.S === undefined || Item.version?.N === undefined) return undefined
+    return { value: JSON.parse(Item.doc.S) as T, version: Number(Item.version.N) }
+  },
+
+  async list<T>(collection: Collection, page: { limit: number; after: string | undefined }): Promise<Page<T>> {
+    const { Items = [], LastEvaluatedKey } = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :collection',
+        ExpressionAttributeValues: { ':collection': { S: collection } },
+        Limit: page.limit,
+        ...(page.after === undefined ? {} : { ExclusiveStartKey: { pk: { S: collection }, sk: { S: page.after } } }),
+      }),
+    )
+    return {
+      values: Items.flatMap((item) => (item.doc?.S === undefined ? [] : [JSON.parse(item.doc.S) as T])),
+      next: LastEvaluatedKey?.sk?.S,
+    }
+  },
+})
