@@ -42,9 +42,12 @@ export const getParticipant = async (deps: ParticipantDirectory, id: string): Pr
   (await findParticipant(deps, id)) ?? Promise.reject(notFound('The participant'))
 
 /** `GET /v1/participants`: the configured admin first, then the registered participants by id. */
-export const listParticipants = async (deps: ParticipantDirectory, query: ListQuery): Promise<Listing<Participant>> => {
-  const page = await list<Participant>(deps.records, 'participant', query)
-  return query.cursor === undefined ? { ...page, values: [adminParticipant(deps.adminJwks), ...page.values] } : page
+export const listParticipants = async (
+  deps: ParticipantDirectory,
+  query: ListQuery,
+): Promise<{ participants: Participant[]; nextCursor?: string }> => {
+  const { values, ...next } = await list<Participant>(deps.records, 'participant', query)
+  return { participants: query.cursor === undefined ? [adminParticipant(deps.adminJwks), ...values] : values, ...next }
 }
 
 /** `GET /v1/items/{code}`. */
@@ -52,12 +55,17 @@ export const getItem = async (deps: { records: RecordReader }, code: string): Pr
   (await deps.records.get<Item>('item', code))?.value ?? Promise.reject(notFound('The item'))
 
 /** `GET /v1/items`: the catalogue by code. */
-export const listItems = (deps: { records: RecordReader }, query: ListQuery) => list<Item>(deps.records, 'item', query)
+export const listItems = async (deps: { records: RecordReader }, query: ListQuery) => {
+  const { values, ...next } = await list<Item>(deps.records, 'item', query)
+  return { items: values, ...next }
+}
 
 /** `GET /v1/agreements/{id}`. */
 export const getAgreement = async (deps: { records: RecordReader }, id: string): Promise<Agreement> =>
   (await deps.records.get<Agreement>('agreement', id))?.value ?? Promise.reject(notFound('The agreement'))
 
 /** `GET /v1/agreements`: agreements by id. */
-export const listAgreements = (deps: { records: RecordReader }, query: ListQuery) =>
-  list<Agreement>(deps.records, 'agreement', query)
+export const listAgreements = async (deps: { records: RecordReader }, query: ListQuery) => {
+  const { values, ...next } = await list<Agreement>(deps.records, 'agreement', query)
+  return { agreements: values, ...next }
+}

@@ -1,0 +1,56 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { RegistryDeps } from '#shared/registry/register-participant.js'
+import type { AuthenticateDeps } from '#shared/trust/authenticate.js'
+import { dynamodbChainReader } from '../adapters/dynamodb-chain-reader.js'
+import { dynamodbChangeWriter } from '../adapters/dynamodb-change-writer.js'
+import { dynamodbRecordReader } from '../adapters/dynamodb-record-reader.js'
+import { dynamodbReplayGuard } from '../adapters/dynamodb-replay-guard.js'
+import { joseSignatureVerifier } from '../adapters/jose-signature-verifier.js'
+import { uuidV7 } from '../adapters/uuid-v7.js'
+import { type Config, config } from '../config.js'
+
+/** Loopback stores accept any credentials; on AWS the function's role signs the requests. */
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' }
+
+/** The DynamoDB client of this configuration: the regional endpoint, or DynamoDB Local. */
+export const dynamodbClient = (settings: Config) =>
+  new DynamoDBClient({
+    region: settings.AWS_REGION,
+    ...(settings.DYNAMODB_ENDPOINT === undefined
+      ? {}
+      : { endpoint: settings.DYNAMODB_ENDPOINT, credentials: localCredentials }),
+  })
+
+/** The clock every use case reads; tests of time rules pass their own. */
+const clock = () => new Date()
+
+/** Everything the registry and authentication need, built from one configuration. */
+export const storeDependencies = (settings: Config) => {
+  const client = dynamodbClient(settings)
+  const records = dynamodbRecordReader(client, settings.STATE_TABLE)
+  const registry: RegistryDeps & { adminJwks: Config['EXCHANGE_ADMIN_JWKS'] } = {
+    records,
+    chains: dynamodbChainReader(client, settings.AUDIT_TABLE),
+    writer: dynamodbChangeWriter(client, { state: settings.STATE_TABLE, audit: settings.AUDIT_TABLE }),
+    clock,
+    newEventId: () => uuidV7(clock()),
+    adminJwks: settings.EXCHANGE_ADMIN_JWKS,
+  }
+  const trust: AuthenticateDeps = {
+    records,
+    adminJwks: settings.EXCHANGE_ADMIN_JWKS,
+    verifier: joseSignatureVerifier(),
+    replay: dynamodbReplayGuard(client, settings.NONCE_TABLE),
+    exchangeId: settings.EXCHANGE_ID,
+    clock,
+  }
+  return { registry, trust }
+}
+
+let built: ReturnType<typeof storeDependencies> | undefined
+
+/** This process's store dependencies, built once per cold start. */
+export const stores = () => {
+  built ??= storeDependencies(config())
+  return built
+}

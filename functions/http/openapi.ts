@@ -1,0 +1,122 @@
+import { z } from 'zod'
+import { type ErrorCode, errorCodes } from '#shared/errors.js'
+import { maxBodyBytes } from './http-handler.js'
+import { statusOf } from './problem.js'
+import type { Route } from './routes.js'
+
+type JsonSchema = Record<string, unknown>
+
+const componentUri = (id: string) => `#/components/schemas/${id}`
+
+/** Every schema that carries an id, as OpenAPI components (JSON Schema 2020-12, as OAS 3.1 uses). */
+const components = (): Record<string, JsonSchema> => {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: componentUri, unrepresentable: 'any' })
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema as JsonSchema]),
+  )
+}
+
+/** A reference to a registered schema, or the schema inline when it has no id. */
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const id = z.globalRegistry.get(schema)?.id
+  if (id !== undefined) return { $ref: componentUri(id) }
+  const { $schema: _s, ...inline } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
+  return inline
+}
+
+const parameters = (route: Route) =>
+  (['params', 'query'] as const).flatMap((where) =>
+    Object.entries(route[where]?.shape ?? {}).map(([name, field]) => ({
+      name,
+      in: where === 'params' ? 'path' : 'query',
+      required: where === 'params' || !(field as z.ZodType).safeParse(undefined).success,
+      schema: schemaOf(field as z.ZodType, 'input'),
+    })),
+  )
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: componentUri('Problem') } } },
+})
+
+/** The refusals a route can answer, from what it declares: auth, roles, params, body. */
+const refusals = (route: Route) => {
+  const codes = new Set<ErrorCode>(['unavailable'])
+  const add = (...list: ErrorCode[]) => {
+    for (const code of list) codes.add(code)
+  }
+  if (route.auth === 'participant') add('unauthenticated', 'suspended', 'rate-limited')
+  if (route.roles !== undefined || route.path.endsWith('/jwks')) add('forbidden')
+  if (route.params !== undefined) add('not-found', 'validation-failed')
+  if (route.query !== undefined) add('validation-failed')
+  if (route.body !== undefined) add('malformed-json', 'unsupported-media-type', 'payload-too-large', 'validation-failed')
+  const byStatus = new Map<number, string[]>()
+  for (const code of codes) byStatus.set(statusOf[code], [...(byStatus.get(statusOf[code]) ?? []), code])
+  return Object.fromEntries([...byStatus].map(([status, list]) => [String(status), problem(list.join(', '))]))
+}
+
+const success = (route: Route) => {
+  const content =
+    route.response === 'html'
+      ? { 'text/html': { schema: { type: 'string' } } }
+      : { 'application/json': { schema: schemaOf(route.response, 'output') } }
+  return {
+    '200': { description: 'OK', content },
+    ...(route.creates === true ? { '201': { description: 'Created', content } } : {}),
+  }
+}
+
+const operation = (route: Route) => ({
+  operationId: route.handler.split('/').at(-1),
+  tags: [route.tag],
+  summary: route.summary,
+  ...(route.roles === undefined ? {} : { description: `Needs the role: ${route.roles.join(' or ')}.` }),
+  ...(route.auth === 'public' ? { security: [] } : {}),
+  parameters: parameters(route),
+  ...(route.body === undefined
+    ? {}
+    : {
+        requestBody: {
+          required: true,
+          description: `JSON, at most ${maxBodyBytes} bytes; unknown fields are refused.`,
+          content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+        },
+      }),
+  responses: { ...success(route), ...refusals(route) },
+})
+
+/** The OpenAPI 3.1 document of the exchange, built from the route table and the zod schemas. */
+export const openApiDocument = (routes: readonly Route[], about: { version: string; serverUrl: string }) => {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of routes) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cross-region service exchange (跨区域通办)',
+      version: about.version,
+      description:
+        'Partner regions hand cases to the home districts that have jurisdiction; every call is signed ' +
+        'with a short-lived `exchange-req+jwt` (ES256 or EdDSA) by a key registered for the caller. ' +
+        `Errors are problem+json with a stable \`code\`: ${errorCodes.map((c) => `${c} ${statusOf[c]}`).join(', ')}.`,
+    },
+    servers: [{ url: about.serverUrl }],
+    security: [{ exchangeToken: [] }],
+    tags: [{ name: 'Discovery' }, { name: 'Registry' }],
+    paths,
+    components: {
+      schemas: components(),
+      securitySchemes: {
+        exchangeToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A compact JWS: header {alg: ES256|EdDSA, kid, typ: exchange-req+jwt}; claims iss (your participant ' +
+            'id), sub, aud (the exchange id), iat, exp (exp - iat <= 300), jti (single use).',
+        },
+      },
+    },
+  }
+}

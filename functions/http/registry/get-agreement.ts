@@ -1,0 +1,10 @@
+import { getAgreement } from '#shared/registry/read-registry.js'
+import { stores } from '../../dependencies/stores.js'
+import { httpHandler } from '../http-handler.js'
+import { routes } from '../routes.js'
+
+const { registry } = stores()
+
+export const handler = httpHandler(routes.getAgreement, async ({ params }) => ({
+  body: await getAgreement(registry, params.id),
+}))

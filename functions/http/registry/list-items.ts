@@ -1,0 +1,8 @@
+import { listItems } from '#shared/registry/read-registry.js'
+import { stores } from '../../dependencies/stores.js'
+import { httpHandler } from '../http-handler.js'
+import { routes } from '../routes.js'
+
+const { registry } = stores()
+
+export const handler = httpHandler(routes.listItems, async ({ query }) => ({ body: await listItems(registry, query) }))
