@@ -1,13 +1,19 @@
-import { z } from 'zod'
-import { parsePublicJwks, type PublicJwks } from '#shared/registry/jwks.js'
+import * as z from 'zod'
+import { type PublicJwks, parsePublicJwks } from '#shared/registry/jwks.js'
 import { buckets, tables } from './storage-layout.js'
 
 const name = z.string().min(1).max(255)
 
 /** How the exchange signs: a KMS key on AWS, a private JWK file on a laptop. */
 const SigningKey = z.union([
-  z.string().regex(/^kms:.+/).transform((value) => ({ kind: 'kms' as const, keyId: value.slice(4) })),
-  z.string().regex(/^file:.+/).transform((value) => ({ kind: 'file' as const, path: value.slice(5) })),
+  z
+    .string()
+    .regex(/^kms:.+/)
+    .transform((value) => ({ kind: 'kms' as const, keyId: value.slice(4) })),
+  z
+    .string()
+    .regex(/^file:.+/)
+    .transform((value) => ({ kind: 'file' as const, path: value.slice(5) })),
 ])
 
 const AdminJwks = z.string().transform((text, ctx): PublicJwks => {
@@ -21,7 +27,10 @@ const AdminJwks = z.string().transform((text, ctx): PublicJwks => {
 
 /** The environment a function or the local stack runs with; parsed once, at start-up. */
 export const Config = z.object({
-  EXCHANGE_ID: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,62}$/).default('exchange-local'),
+  EXCHANGE_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,62}$/)
+    .default('exchange-local'),
   EXCHANGE_VERSION: z.string().default('0.1.0'),
   EXCHANGE_ADMIN_JWKS: AdminJwks,
   EXCHANGE_SIGNING_KEY: SigningKey,

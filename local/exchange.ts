@@ -62,19 +62,20 @@ export const startLocalExchange = async (options: LocalExchangeOptions = {}): Pr
       AWS_REGION: 'cn-northwest-1',
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
       S3_ENDPOINT: s3.endpoint,
-      ...Object.fromEntries(Object.entries(tables).map(([key, t]) => [t.env, localNames.tables[key as keyof typeof tables]])),
+      ...Object.fromEntries(
+        Object.entries(tables).map(([key, t]) => [t.env, localNames.tables[key as keyof typeof tables]]),
+      ),
       ...Object.fromEntries(
         Object.entries(buckets).map(([key, b]) => [b.env, localNames.buckets[key as keyof typeof buckets]]),
       ),
     }
     const settings = parseConfig(env)
-    await provision(
-      dynamodbClient(settings),
-      s3Client(settings),
-    )
+    await provision(dynamodbClient(settings), s3Client(settings))
     // The handler modules read their configuration from the environment, as they do on Lambda.
     Object.assign(process.env, env)
-    const server = createGateway((module) => import(/* @vite-ignore */ new URL(`../functions/http/${module}.ts`, import.meta.url).href))
+    const server = createGateway(
+      (module) => import(/* @vite-ignore */ new URL(`../functions/http/${module}.ts`, import.meta.url).href),
+    )
     server.listen(options.port ?? 0, '127.0.0.1')
     await once(server, 'listening')
     const { port } = server.address() as AddressInfo

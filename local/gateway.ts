@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda'
 import type { HttpEvent, HttpResponse, Verdict } from '#functions/http/http-event.js'
-import { DomainError } from '#shared/errors.js'
 import { problemResponse } from '#functions/http/problem.js'
 import { authorizerHandler, type Route, routeList } from '#functions/http/routes.js'
+import { DomainError } from '#shared/errors.js'
 
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResponse>
 type Authorizer = (event: APIGatewayRequestAuthorizerEventV2) => Promise<{ context: Verdict }>
@@ -51,7 +51,9 @@ const readBody = async (request: IncomingMessage): Promise<Buffer | 'too-large'>
 const bodyOf = (body: Buffer, contentType: string | undefined) => {
   if (body.length === 0) return { isBase64Encoded: false }
   const text = /^(text\/|application\/([\w.+-]*\+)?json)/i.test(contentType ?? '')
-  return text ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true }
+  return text
+    ? { body: body.toString('utf8'), isBase64Encoded: false }
+    : { body: body.toString('base64'), isBase64Encoded: true }
 }
 
 /** Request headers as API Gateway passes them: lower-case names, repeated values joined by commas. */
@@ -71,7 +73,11 @@ export const createGateway = (load: (module: string) => Promise<{ handler: unkno
   const compiled = routeList.map(compile)
   const handlers = new Map<string, Promise<unknown>>()
   const handlerOf = async <T>(module: string) => {
-    if (!handlers.has(module)) handlers.set(module, load(module).then((loaded) => loaded.handler))
+    if (!handlers.has(module))
+      handlers.set(
+        module,
+        load(module).then((loaded) => loaded.handler),
+      )
     return (await handlers.get(module)) as T
   }
 
@@ -97,7 +103,7 @@ export const createGateway = (load: (module: string) => Promise<{ handler: unkno
       return
     }
     // API Gateway tells the function how the caller reached it; locally that is plain HTTP.
-    const headers = { ...headersOf(request), 'x-forwarded-proto': 'http' }
+    const headers: Record<string, string> = { ...headersOf(request), 'x-forwarded-proto': 'http' }
     const now = new Date()
     const query = [...url.searchParams.keys()]
     const common = {
@@ -108,7 +114,11 @@ export const createGateway = (load: (module: string) => Promise<{ handler: unkno
       headers,
       ...(query.length === 0
         ? {}
-        : { queryStringParameters: Object.fromEntries(query.map((k) => [k, url.searchParams.getAll(k).join(',')])) }),
+        : {
+            queryStringParameters: Object.fromEntries(
+              query.map((k) => [k, url.searchParams.getAll(k).join(',')]),
+            ),
+          }),
       ...(match.names.length === 0
         ? {}
         : {

@@ -1,5 +1,5 @@
 /** `npm start`: the exchange on this machine, until Ctrl-C. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { startLocalExchange } from './exchange.js'
 
 const Settings = z.object({
@@ -11,7 +11,9 @@ const Settings = z.object({
 
 const parsed = Settings.safeParse(process.env)
 if (!parsed.success) {
-  console.error(`Invalid setting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  console.error(
+    `Invalid setting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  )
   process.exit(1)
 }
 const settings = parsed.data

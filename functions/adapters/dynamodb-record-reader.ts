@@ -18,14 +18,19 @@ export const dynamodbRecordReader = (client: DynamoDBClient, tableName: string):
     return { value: JSON.parse(Item.doc.S) as T, version: Number(Item.version.N) }
   },
 
-  async list<T>(collection: Collection, page: { limit: number; after: string | undefined }): Promise<Page<T>> {
+  async list<T>(
+    collection: Collection,
+    page: { limit: number; after: string | undefined },
+  ): Promise<Page<T>> {
     const { Items = [], LastEvaluatedKey } = await client.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :collection',
         ExpressionAttributeValues: { ':collection': { S: collection } },
         Limit: page.limit,
-        ...(page.after === undefined ? {} : { ExclusiveStartKey: { pk: { S: collection }, sk: { S: page.after } } }),
+        ...(page.after === undefined
+          ? {}
+          : { ExclusiveStartKey: { pk: { S: collection }, sk: { S: page.after } } }),
       }),
     )
     return {

@@ -8,7 +8,10 @@ import { publishedKey, signCompact } from './es256-jws.js'
 export const fileExchangeSigner = (path: string): ExchangeSigner => {
   const loaded = readFile(path, 'utf8').then(async (text) => {
     const jwk = JSON.parse(text) as JWK
-    return { key: await publishedKey(jwk), privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }) }
+    return {
+      key: await publishedKey(jwk),
+      privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }),
+    }
   })
   return {
     async publicKeys(): Promise<ExchangePublicKey[]> {

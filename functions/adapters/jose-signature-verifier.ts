@@ -6,7 +6,9 @@ const maxCachedKeys = 1000
 
 /** Only the members that define the public key reach jose; `use`, `key_ops` and `alg` were checked. */
 const publicMembers = (jwk: PublicJwk) =>
-  jwk.kty === 'EC' ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x }
+  jwk.kty === 'EC'
+    ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }
+    : { kty: jwk.kty, crv: jwk.crv, x: jwk.x }
 
 /**
  * Verifies compact JWS with jose. Imported keys are cached per warm instance under a name that

@@ -1,4 +1,7 @@
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda'
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda'
 import { DomainError } from '#shared/errors.js'
 import { type AuthenticateDeps, authenticate } from '#shared/trust/authenticate.js'
 import { describeError, log } from '../logger.js'
@@ -12,7 +15,9 @@ import type { Verdict } from './http-event.js'
  */
 export const authorizer =
   (deps: () => AuthenticateDeps) =>
-  async (event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<Verdict>> => ({
+  async (
+    event: APIGatewayRequestAuthorizerEventV2,
+  ): Promise<APIGatewaySimpleAuthorizerWithContextResult<Verdict>> => ({
     isAuthorized: true,
     context: await verdictFor(deps(), event.headers?.authorization),
   })
@@ -20,7 +25,12 @@ export const authorizer =
 const verdictFor = async (deps: AuthenticateDeps, authorization: string | undefined): Promise<Verdict> => {
   try {
     const principal = await authenticate(deps, authorization)
-    return { verdict: 'ok', participant: principal.participant, sub: principal.sub, roles: principal.roles.join(',') }
+    return {
+      verdict: 'ok',
+      participant: principal.participant,
+      sub: principal.sub,
+      roles: principal.roles.join(','),
+    }
   } catch (error) {
     if (error instanceof DomainError && (error.code === 'unauthenticated' || error.code === 'suspended')) {
       log('info', 'request token refused', { code: error.code, reason: error.message })

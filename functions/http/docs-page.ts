@@ -13,28 +13,34 @@ type Operation = {
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>
 }
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  )
 
-const json = (value: unknown) => `<pre>${escape(JSON.stringify(value, null, 2))}</pre>`
+const json = (value: unknown) => `<pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`
 
 const anchor = (method: string, path: string) => `${method}-${path.replace(/[^a-z0-9]+/gi, '-')}`
 
 const renderOperation = (method: string, path: string, op: Operation) => `
 <section id="${anchor(method, path)}">
-  <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
-  <p>${escape(op.summary ?? '')} ${escape(op.description ?? '')}</p>
+  <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
+  <p>${escapeHtml(op.summary ?? '')} ${escapeHtml(op.description ?? '')}</p>
   <p class="auth">${op.security?.length === 0 ? 'No authentication.' : 'Bearer <code>exchange-req+jwt</code>.'}</p>
   ${
     op.parameters?.length
       ? `<h4>Parameters</h4><ul>${op.parameters
-          .map((p) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ', required' : ''}) ${json(p.schema)}</li>`)
+          .map(
+            (p) =>
+              `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''}) ${json(p.schema)}</li>`,
+          )
           .join('')}</ul>`
       : ''
   }
   ${op.requestBody ? `<h4>Body</h4>${json(op.requestBody.content['application/json']?.schema)}` : ''}
   <h4>Responses</h4><ul>${Object.entries(op.responses)
-    .map(([status, r]) => `<li><b>${status}</b> ${escape(r.description)}</li>`)
+    .map(([status, r]) => `<li><b>${status}</b> ${escapeHtml(r.description)}</li>`)
     .join('')}</ul>
 </section>`
 
@@ -46,7 +52,7 @@ export const docsPage = (document: Document): string => {
   const tags = document.tags.map((tag) => tag.name)
   const schemas = Object.entries(document.components.schemas)
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(document.info.title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(document.info.title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
@@ -55,16 +61,19 @@ pre{background:#f4f4f4;padding:.5rem;overflow:auto;font-size:12px}code{backgroun
 .get{background:#2b6cb0}.put{background:#b7791f}.post{background:#2f855a}section{border-top:1px solid #ddd}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .6rem}
 </style></head><body>
-<h1>${escape(document.info.title)} <small>v${escape(document.info.version)}</small></h1>
-<p>${escape(document.info.description)}</p>
+<h1>${escapeHtml(document.info.title)} <small>v${escapeHtml(document.info.version)}</small></h1>
+<p>${escapeHtml(document.info.description)}</p>
 <p>Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI ${document.openapi}).</p>
 <nav><ul>${operations
-    .map(({ method, path, op }) => `<li><a href="#${anchor(method, path)}">${method.toUpperCase()} ${escape(path)}</a> — ${escape(op.summary ?? '')}</li>`)
+    .map(
+      ({ method, path, op }) =>
+        `<li><a href="#${anchor(method, path)}">${method.toUpperCase()} ${escapeHtml(path)}</a> — ${escapeHtml(op.summary ?? '')}</li>`,
+    )
     .join('')}</ul></nav>
 ${tags
   .map(
     (tag) =>
-      `<h2>${escape(tag)}</h2>${operations
+      `<h2>${escapeHtml(tag)}</h2>${operations
         .filter(({ op }) => op.tags?.includes(tag))
         .map(({ method, path, op }) => renderOperation(method, path, op))
         .join('')}`,
@@ -75,6 +84,6 @@ ${tags
     .map((code) => `<tr id="problem-${code}"><td><code>${code}</code></td><td>${statusOf[code]}</td></tr>`)
     .join('')}</table>
 <h2>Schemas</h2>
-${schemas.map(([id, schema]) => `<h3 id="schema-${escape(id)}">${escape(id)}</h3>${json(schema)}`).join('')}
+${schemas.map(([id, schema]) => `<h3 id="schema-${escapeHtml(id)}">${escapeHtml(id)}</h3>${json(schema)}`).join('')}
 </body></html>`
 }

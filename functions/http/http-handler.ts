@@ -1,6 +1,6 @@
 import middy from '@middy/core'
 import type { Context } from 'aws-lambda'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { DomainError, type FieldError } from '#shared/errors.js'
 import { Role } from '#shared/registry/participant.js'
 import type { Principal } from '#shared/trust/principal.js'
@@ -38,7 +38,10 @@ const pointer = (path: readonly PropertyKey[]) => `/${path.map(String).join('/')
 const fieldErrors = (error: z.ZodError, prefix: string): FieldError[] =>
   error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: `${prefix}${pointer([...issue.path, key])}`, message: 'unknown field' }))
+      ? issue.keys.map((key) => ({
+          path: `${prefix}${pointer([...issue.path, key])}`,
+          message: 'unknown field',
+        }))
       : [{ path: `${prefix}${issue.path.length === 0 ? '' : pointer(issue.path)}`, message: issue.message }],
   )
 
@@ -75,7 +78,8 @@ const readJson = (event: HttpEvent): unknown => {
 const identify = (route: Route, event: HttpEvent): Principal | undefined => {
   if (route.auth === 'public') return undefined
   const verdict = event.requestContext.authorizer?.lambda
-  if (verdict === undefined) throw new DomainError('unauthenticated', 'The request carries no verified token.')
+  if (verdict === undefined)
+    throw new DomainError('unauthenticated', 'The request carries no verified token.')
   if (verdict.verdict === 'unavailable') throw unavailable(verdict.detail)
   if (verdict.verdict !== 'ok') throw new DomainError(verdict.verdict, verdict.detail)
   const roles = verdict.roles.split(',').flatMap((role) => {
@@ -120,7 +124,8 @@ export const httpHandler = <R extends Route>(
       onError: (request) => {
         const { error } = request
         const refusal = error instanceof DomainError ? error : unavailable(error)
-        if (!(error instanceof DomainError)) log('error', 'request failed', { route: route.path, ...describeError(error) })
+        if (!(error instanceof DomainError))
+          log('error', 'request failed', { route: route.path, ...describeError(error) })
         request.response = problemResponse(refusal, request.event.requestContext.requestId)
         logOutcome(route, request.internal, request.response.statusCode)
       },
@@ -128,7 +133,11 @@ export const httpHandler = <R extends Route>(
     .handler(async (event) => {
       const reply = await run(validated.get(event) as HttpRequest<R>)
       return route.response === 'html'
-        ? { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: String(reply.body) }
+        ? {
+            statusCode: 200,
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+            body: String(reply.body),
+          }
         : {
             statusCode: route.creates === true && reply.created === true ? 201 : 200,
             headers: { 'content-type': 'application/json' },

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { type ErrorCode, errorCodes } from '#shared/errors.js'
 import { maxBodyBytes } from './http-handler.js'
 import { statusOf } from './problem.js'
@@ -49,7 +49,8 @@ const refusals = (route: Route) => {
   if (route.roles !== undefined || route.path.endsWith('/jwks')) add('forbidden')
   if (route.params !== undefined) add('not-found', 'validation-failed')
   if (route.query !== undefined) add('validation-failed')
-  if (route.body !== undefined) add('malformed-json', 'unsupported-media-type', 'payload-too-large', 'validation-failed')
+  if (route.body !== undefined)
+    add('malformed-json', 'unsupported-media-type', 'payload-too-large', 'validation-failed')
   const byStatus = new Map<number, string[]>()
   for (const code of codes) byStatus.set(statusOf[code], [...(byStatus.get(statusOf[code]) ?? []), code])
   return Object.fromEntries([...byStatus].map(([status, list]) => [String(status), problem(list.join(', '))]))

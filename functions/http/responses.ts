@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { errorCodes } from '#shared/errors.js'
 import { Agreement } from '#shared/registry/agreement.js'
 import { Item } from '#shared/registry/item.js'
@@ -51,7 +51,10 @@ export const Health = z
   .object({ status: z.literal('ok'), exchangeId: z.string(), version: z.string() })
   .meta({ id: 'Health' })
 
-const nextCursor = z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page.')
+const nextCursor = z
+  .string()
+  .optional()
+  .describe('Pass as `cursor` for the next page; absent on the last page.')
 
 /** `GET /v1/participants`. */
 export const ParticipantList = z
@@ -62,4 +65,6 @@ export const ParticipantList = z
 export const ItemList = z.object({ items: z.array(Item), nextCursor }).meta({ id: 'ItemList' })
 
 /** `GET /v1/agreements`. */
-export const AgreementList = z.object({ agreements: z.array(Agreement), nextCursor }).meta({ id: 'AgreementList' })
+export const AgreementList = z
+  .object({ agreements: z.array(Agreement), nextCursor })
+  .meta({ id: 'AgreementList' })

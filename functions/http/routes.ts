@@ -1,5 +1,5 @@
-import { z } from 'zod'
-import { AgreementInput, Agreement } from '#shared/registry/agreement.js'
+import * as z from 'zod'
+import { Agreement, AgreementInput } from '#shared/registry/agreement.js'
 import { AgreementId, ItemCode, ParticipantId } from '#shared/registry/ids.js'
 import { Item, ItemInput } from '#shared/registry/item.js'
 import { PublicJwks } from '#shared/registry/jwks.js'
@@ -13,6 +13,18 @@ import {
   ItemList,
   ParticipantList,
 } from './responses.js'
+
+/**
+ * What a handler touches, so that each function is granted exactly that: read or write a table,
+ * read the exchange's public key or sign with it.
+ */
+export type Grant =
+  | 'state:read'
+  | 'state:write'
+  | 'audit:write'
+  | 'nonces:write'
+  | 'signer:public'
+  | 'signer:sign'
 
 type Schema = z.ZodType
 type ObjectSchema = z.ZodObject
@@ -41,6 +53,7 @@ export type Route<
   response: Schema | 'html'
   /** Whether a success may be `201 Created` (upserts) rather than always `200`. */
   creates?: boolean
+  grants: readonly Grant[]
 }
 
 const route = <
@@ -54,6 +67,7 @@ const route = <
 
 const participantParams = z.strictObject({ id: ParticipantId })
 const admin = ['admin'] as const
+const registryWrite = ['state:read', 'state:write', 'audit:write'] as const
 
 /** Every route of the exchange, declared once. */
 export const routes = {
@@ -65,6 +79,7 @@ export const routes = {
     summary: 'How to talk to this exchange: issuer, keys, token rules.',
     tag: 'Discovery',
     response: ExchangeConfiguration,
+    grants: [],
   }),
   getJwks: route({
     method: 'GET',
@@ -74,6 +89,7 @@ export const routes = {
     summary: "The exchange's public keys for receipts, seals, notices and checkpoints.",
     tag: 'Discovery',
     response: ExchangeJwks,
+    grants: ['signer:public'],
   }),
   getHealth: route({
     method: 'GET',
@@ -83,6 +99,7 @@ export const routes = {
     summary: 'Liveness of the exchange.',
     tag: 'Discovery',
     response: Health,
+    grants: [],
   }),
   getOpenApi: route({
     method: 'GET',
@@ -92,6 +109,7 @@ export const routes = {
     summary: 'This OpenAPI 3.1 document.',
     tag: 'Discovery',
     response: z.record(z.string(), z.unknown()),
+    grants: [],
   }),
   getDocs: route({
     method: 'GET',
@@ -101,6 +119,7 @@ export const routes = {
     summary: 'The API reference for people, rendered from the OpenAPI document.',
     tag: 'Discovery',
     response: 'html',
+    grants: [],
   }),
   putParticipant: route({
     method: 'PUT',
@@ -114,6 +133,7 @@ export const routes = {
     body: ParticipantInput,
     response: Participant,
     creates: true,
+    grants: registryWrite,
   }),
   putParticipantJwks: route({
     method: 'PUT',
@@ -125,6 +145,7 @@ export const routes = {
     params: participantParams,
     body: z.strictObject({ jwks: PublicJwks }).meta({ id: 'KeyRotation' }),
     response: Participant,
+    grants: registryWrite,
   }),
   suspendParticipant: route({
     method: 'POST',
@@ -132,10 +153,11 @@ export const routes = {
     handler: 'registry/suspend-participant',
     auth: 'participant',
     roles: admin,
-    summary: "Suspend a participant; its next request is refused with 403 suspended (admin).",
+    summary: 'Suspend a participant; its next request is refused with 403 suspended (admin).',
     tag: 'Registry',
     params: participantParams,
     response: Participant,
+    grants: registryWrite,
   }),
   reinstateParticipant: route({
     method: 'POST',
@@ -147,6 +169,7 @@ export const routes = {
     tag: 'Registry',
     params: participantParams,
     response: Participant,
+    grants: registryWrite,
   }),
   listParticipants: route({
     method: 'GET',
@@ -157,6 +180,7 @@ export const routes = {
     tag: 'Registry',
     query: ListQuery,
     response: ParticipantList,
+    grants: ['state:read'],
   }),
   getParticipant: route({
     method: 'GET',
@@ -167,6 +191,7 @@ export const routes = {
     tag: 'Registry',
     params: participantParams,
     response: Participant,
+    grants: ['state:read'],
   }),
   putItem: route({
     method: 'PUT',
@@ -180,6 +205,7 @@ export const routes = {
     body: ItemInput,
     response: Item,
     creates: true,
+    grants: registryWrite,
   }),
   listItems: route({
     method: 'GET',
@@ -190,6 +216,7 @@ export const routes = {
     tag: 'Registry',
     query: ListQuery,
     response: ItemList,
+    grants: ['state:read'],
   }),
   getItem: route({
     method: 'GET',
@@ -200,6 +227,7 @@ export const routes = {
     tag: 'Registry',
     params: z.strictObject({ code: ItemCode }),
     response: Item,
+    grants: ['state:read'],
   }),
   putAgreement: route({
     method: 'PUT',
@@ -213,6 +241,7 @@ export const routes = {
     body: AgreementInput,
     response: Agreement,
     creates: true,
+    grants: registryWrite,
   }),
   listAgreements: route({
     method: 'GET',
@@ -223,6 +252,7 @@ export const routes = {
     tag: 'Registry',
     query: ListQuery,
     response: AgreementList,
+    grants: ['state:read'],
   }),
   getAgreement: route({
     method: 'GET',
@@ -233,11 +263,15 @@ export const routes = {
     tag: 'Registry',
     params: z.strictObject({ id: AgreementId }),
     response: Agreement,
+    grants: ['state:read'],
   }),
 } as const
 
 /** The authorizer's module: it runs before every `participant` route. */
 export const authorizerHandler = 'authorizer'
+
+/** The authorizer reads the registry and spends token ids. */
+export const authorizerGrants: readonly Grant[] = ['state:read', 'nonces:write']
 
 /** Every route as a list, for the stack, the gateway and the OpenAPI document. */
 export const routeList: readonly Route[] = Object.values(routes)

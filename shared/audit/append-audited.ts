@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js'
-import type { Change, ChainReader, ChangeWriter } from '../store/changes.js'
+import type { ChainReader, Change, ChangeWriter } from '../store/changes.js'
 import { WriteConflict } from '../store/changes.js'
 import { type AuditDraft, appendToChain, type ChainHead, chainOf } from './audit-event.js'
 
@@ -40,10 +40,14 @@ export const commitAudited = async <T>(
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error
       const verdict =
-        error.reason === 'contention' || error.change.kind === 'append-event' ? 'retry' : onConflict(error.change)
+        error.reason === 'contention' || error.change.kind === 'append-event'
+          ? 'retry'
+          : onConflict(error.change)
       if (verdict !== 'retry') throw verdict
       if (attempt >= maxAttempts) {
-        throw new DomainError('unavailable', 'Too many concurrent writes; retry the request.', { cause: error })
+        throw new DomainError('unavailable', 'Too many concurrent writes; retry the request.', {
+          cause: error,
+        })
       }
     }
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
-import { z } from 'zod'
+import * as z from 'zod'
 import { Instant } from '../registry/ids.js'
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
@@ -43,7 +43,9 @@ export const chainOf = (draft: Pick<AuditDraft, 'caseId' | 'actor'>): string =>
   draft.caseId === undefined ? `participant#${draft.actor.participant}` : `case#${draft.caseId}`
 
 /** Hex SHA-256 of the event's JCS (RFC 8785) form without `hash` and `leafIndex`. */
-export const hashEvent = (event: Omit<AuditEvent, 'hash' | 'leafIndex'> & { hash?: string; leafIndex?: number }) => {
+export const hashEvent = (
+  event: Omit<AuditEvent, 'hash' | 'leafIndex'> & { hash?: string; leafIndex?: number },
+) => {
   const { hash: _hash, leafIndex: _leafIndex, ...hashed } = event
   const canonical = canonicalize(hashed)
   if (canonical === undefined) throw new TypeError('an audit event must be canonicalizable JSON')
@@ -57,7 +59,8 @@ export const appendToChain = (
   stamp: { eventId: string; at: string },
 ): { event: AuditEvent; head: ChainHead } => {
   const chain = chainOf(draft)
-  if (head !== undefined && head.chain !== chain) throw new TypeError(`event of ${chain} appended to ${head.chain}`)
+  if (head !== undefined && head.chain !== chain)
+    throw new TypeError(`event of ${chain} appended to ${head.chain}`)
   const unsealed = { eventId: stamp.eventId, at: stamp.at, ...draft, prevHash: head?.hash ?? genesisHash }
   const event = { ...unsealed, hash: hashEvent(unsealed) }
   return { event, head: { chain, seq: (head?.seq ?? 0) + 1, hash: event.hash } }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { AgreementId, Instant, ItemCode, ParticipantId, Version } from './ids.js'
 
 /** The body of `PUT /v1/agreements/{id}`: who may hand which items to whom, and when. */
@@ -29,6 +29,12 @@ export type AgreementInput = z.infer<typeof AgreementInput>
 
 /** An agreement as the registry returns it. */
 export const Agreement = z
-  .strictObject({ id: AgreementId, ...AgreementInput.shape, version: Version, createdAt: Instant, updatedAt: Instant })
+  .strictObject({
+    id: AgreementId,
+    ...AgreementInput.shape,
+    version: Version,
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
   .meta({ id: 'Agreement' })
 export type Agreement = z.infer<typeof Agreement>

@@ -1,6 +1,6 @@
 import type { RecordReader } from '../store/changes.js'
-import { adminParticipantId, type Participant } from './participant.js'
 import type { PublicJwks } from './jwks.js'
+import { adminParticipantId, type Participant } from './participant.js'
 
 /** Where participants are found: the registry, plus the admin that configuration bootstraps. */
 export type ParticipantDirectory = { records: RecordReader; adminJwks: PublicJwks }
@@ -21,7 +21,10 @@ export const adminParticipant = (jwks: PublicJwks): Participant => ({
 })
 
 /** Looks a participant up by id, from the registry's latest committed state. */
-export const findParticipant = async (deps: ParticipantDirectory, id: string): Promise<Participant | undefined> => {
+export const findParticipant = async (
+  deps: ParticipantDirectory,
+  id: string,
+): Promise<Participant | undefined> => {
   if (id === adminParticipantId) return adminParticipant(deps.adminJwks)
   return (await deps.records.get<Participant>('participant', id))?.value
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** A participant's id: lowercase, stable, URL-safe (contract section 4). */
 export const ParticipantId = z
@@ -18,7 +18,9 @@ export type ItemCode = z.infer<typeof ItemCode>
 export const AgreementId = ParticipantId.meta({ id: 'AgreementId', example: 'xian-citywide-2023' })
 
 /** Instants are ISO 8601 with an explicit offset, so no reader guesses a time zone. */
-export const Instant = z.iso.datetime({ offset: true }).meta({ id: 'Instant', example: '2026-11-21T09:30:00+08:00' })
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .meta({ id: 'Instant', example: '2026-11-21T09:30:00+08:00' })
 
 /** Registry records carry a version that every write checks (optimistic concurrency). */
 export const Version = z.number().int().min(1)

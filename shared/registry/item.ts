@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { Instant, ItemCode, Version } from './ids.js'
 
 /** How a case of an item may be handled across regions (seed 003's three modes). */
@@ -45,6 +45,12 @@ export type ItemInput = z.infer<typeof ItemInput>
 
 /** An item of the catalogue as the registry returns it. */
 export const Item = z
-  .strictObject({ code: ItemCode, ...ItemInput.shape, version: Version, createdAt: Instant, updatedAt: Instant })
+  .strictObject({
+    code: ItemCode,
+    ...ItemInput.shape,
+    version: Version,
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
   .meta({ id: 'Item' })
 export type Item = z.infer<typeof Item>

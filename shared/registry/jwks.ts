@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { DomainError } from '../errors.js'
 
 const base64url32 = z
@@ -6,13 +6,27 @@ const base64url32 = z
   .regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be the base64url encoding of 32 bytes' })
 
 /** Key ids are bounded and printable: they travel in token headers and in the kid index. */
-export const KeyId = z.string().regex(/^[\x21-\x7e]{1,128}$/, { error: 'must be 1-128 printable ASCII characters' })
+export const KeyId = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,128}$/, { error: 'must be 1-128 printable ASCII characters' })
 
 const refused = z.never({ error: 'private key material must never be sent to the exchange' }).optional()
 /** JWK members that only private or symmetric keys have: naming them documents the refusal. */
-const privateMembers = { d: refused, p: refused, q: refused, dp: refused, dq: refused, qi: refused, oth: refused, k: refused }
+const privateMembers = {
+  d: refused,
+  p: refused,
+  q: refused,
+  dp: refused,
+  dq: refused,
+  qi: refused,
+  oth: refused,
+  k: refused,
+}
 
-const signatureUse = { use: z.literal('sig').optional(), key_ops: z.array(z.literal('verify')).max(1).optional() }
+const signatureUse = {
+  use: z.literal('sig').optional(),
+  key_ops: z.array(z.literal('verify')).max(1).optional(),
+}
 
 /** A public EC P-256 key for ES256. */
 export const EcPublicJwk = z.strictObject({
@@ -47,7 +61,8 @@ export const PublicJwks = z
   .superRefine((jwks, ctx) => {
     const seen = new Set<string>()
     jwks.keys.forEach((key, index) => {
-      if (seen.has(key.kid)) ctx.addIssue({ code: 'custom', path: ['keys', index, 'kid'], message: 'duplicate kid' })
+      if (seen.has(key.kid))
+        ctx.addIssue({ code: 'custom', path: ['keys', index, 'kid'], message: 'duplicate kid' })
       seen.add(key.kid)
     })
   })
@@ -61,7 +76,9 @@ export const algorithmOf = (key: PublicJwk): 'ES256' | 'EdDSA' => (key.kty === '
 export const parsePublicJwks = (value: unknown, source: string): PublicJwks => {
   const parsed = PublicJwks.safeParse(value)
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ')
     throw new DomainError('validation-failed', `${source} is not a valid public JWKS (${problems}).`)
   }
   return parsed.data

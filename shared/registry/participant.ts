@@ -1,9 +1,16 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { Instant, ParticipantId, Version } from './ids.js'
 import { PublicJwks } from './jwks.js'
 
 /** What a participant is in the administrative hierarchy. */
-export const ParticipantKind = z.enum(['province', 'city', 'district', 'county', 'development-zone', 'agency'])
+export const ParticipantKind = z.enum([
+  'province',
+  'city',
+  'district',
+  'county',
+  'development-zone',
+  'agency',
+])
 
 /** What a participant may do at the exchange. */
 export const Role = z.enum(['accepting', 'home', 'auditor', 'admin'])

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { DomainError, notFound } from '../errors.js'
 import type { Collection, Page, RecordReader } from '../store/changes.js'
 import type { Agreement } from './agreement.js'
@@ -20,9 +20,9 @@ const encodeCursor = (after: string) => Buffer.from(JSON.stringify({ after }), '
 
 const decodeCursor = (cursor: string): string => {
   try {
-    const parsed = z.strictObject({ after: z.string().min(1).max(128) }).parse(
-      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
-    )
+    const parsed = z
+      .strictObject({ after: z.string().min(1).max(128) })
+      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
     return parsed.after
   } catch {
     throw new DomainError('validation-failed', 'The cursor is not one this exchange issued.', {
@@ -31,10 +31,16 @@ const decodeCursor = (cursor: string): string => {
   }
 }
 
-const list = async <T>(records: RecordReader, collection: Collection, query: ListQuery): Promise<Listing<T>> => {
+const list = async <T>(
+  records: RecordReader,
+  collection: Collection,
+  query: ListQuery,
+): Promise<Listing<T>> => {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   const page: Page<T> = await records.list<T>(collection, { limit: query.limit, after })
-  return page.next === undefined ? { values: page.values } : { values: page.values, nextCursor: encodeCursor(page.next) }
+  return page.next === undefined
+    ? { values: page.values }
+    : { values: page.values, nextCursor: encodeCursor(page.next) }
 }
 
 /** `GET /v1/participants/{id}`: any authenticated participant may read the registry. */
@@ -47,7 +53,10 @@ export const listParticipants = async (
   query: ListQuery,
 ): Promise<{ participants: Participant[]; nextCursor?: string }> => {
   const { values, ...next } = await list<Participant>(deps.records, 'participant', query)
-  return { participants: query.cursor === undefined ? [adminParticipant(deps.adminJwks), ...values] : values, ...next }
+  return {
+    participants: query.cursor === undefined ? [adminParticipant(deps.adminJwks), ...values] : values,
+    ...next,
+  }
 }
 
 /** `GET /v1/items/{code}`. */

@@ -17,16 +17,26 @@ export const registerAgreement = async (
   const { parties, items } = command.input
   const [partyFound, itemFound] = await Promise.all([
     Promise.all(parties.map(async (id) => (await findParticipant(deps, id)) !== undefined)),
-    Promise.all(items.map(async (code) => code === '*' || (await deps.records.get('item', code)) !== undefined)),
+    Promise.all(
+      items.map(async (code) => code === '*' || (await deps.records.get('item', code)) !== undefined),
+    ),
   ])
   const errors: FieldError[] = [
-    ...parties.flatMap((id, i) => (partyFound[i] ? [] : [{ path: `/parties/${i}`, message: `no participant ${id}` }])),
-    ...items.flatMap((code, i) => (itemFound[i] ? [] : [{ path: `/items/${i}`, message: `no item ${code}` }])),
+    ...parties.flatMap((id, i) =>
+      partyFound[i] ? [] : [{ path: `/parties/${i}`, message: `no participant ${id}` }],
+    ),
+    ...items.flatMap((code, i) =>
+      itemFound[i] ? [] : [{ path: `/items/${i}`, message: `no item ${code}` }],
+    ),
   ]
   if (errors.length > 0) {
-    throw new DomainError('validation-failed', 'The agreement names parties or items that are not registered.', {
-      errors,
-    })
+    throw new DomainError(
+      'validation-failed',
+      'The agreement names parties or items that are not registered.',
+      {
+        errors,
+      },
+    )
   }
   const { value, created } = await registerRecord(deps, {
     collection: 'agreement',

@@ -21,8 +21,12 @@ const kidChanges = (owner: string, before: PublicJwks | undefined, after: Public
   const old = new Set(before?.keys.map((key) => key.kid))
   const next = new Set(after.keys.map((key) => key.kid))
   return [
-    ...[...next].filter((kid) => !old.has(kid)).map((name): Change => ({ kind: 'claim', namespace: 'kid', name, owner })),
-    ...[...old].filter((kid) => !next.has(kid)).map((name): Change => ({ kind: 'release', namespace: 'kid', name, owner })),
+    ...[...next]
+      .filter((kid) => !old.has(kid))
+      .map((name): Change => ({ kind: 'claim', namespace: 'kid', name, owner })),
+    ...[...old]
+      .filter((kid) => !next.has(kid))
+      .map((name): Change => ({ kind: 'release', namespace: 'kid', name, owner })),
   ]
 }
 
@@ -57,7 +61,11 @@ export const writeParticipant = (
     deps,
     async () => {
       const current = await deps.records.get<Participant>('participant', command.id)
-      const { value: participant, changed } = nextVersion(current, command.fields(current?.value), deps.clock())
+      const { value: participant, changed } = nextVersion(
+        current,
+        command.fields(current?.value),
+        deps.clock(),
+      )
       if (!changed) return { changes: [], audit: [], result: { participant, created: false } }
       return {
         changes: [

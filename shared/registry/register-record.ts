@@ -2,7 +2,7 @@ import { commitAudited } from '../audit/append-audited.js'
 import type { Collection } from '../store/changes.js'
 import type { Principal } from '../trust/principal.js'
 import type { RegistryDeps } from './register-participant.js'
-import { type RecordMeta, nextVersion } from './versioned.js'
+import { nextVersion, type RecordMeta } from './versioned.js'
 
 /**
  * Upserts a catalogue record (item, agreement) with its audit event in one commit; a repeated

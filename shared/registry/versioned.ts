@@ -19,7 +19,11 @@ export const nextVersion = <F extends object>(
     return { value: current.value, changed: false }
   }
   const at = now.toISOString()
-  const meta = { version: (current?.version ?? 0) + 1, createdAt: current?.value.createdAt ?? at, updatedAt: at }
+  const meta = {
+    version: (current?.version ?? 0) + 1,
+    createdAt: current?.value.createdAt ?? at,
+    updatedAt: at,
+  }
   return { value: { ...(next as F), ...meta }, changed: true }
 }
 

@@ -12,7 +12,14 @@ export type Stored<T> = { value: T; version: number }
  */
 export type Change =
   /** Writes a record if its stored version is still `expectedVersion` (`0`: it must not exist yet). */
-  | { kind: 'put-record'; collection: Collection; id: string; value: object; version: number; expectedVersion: number }
+  | {
+      kind: 'put-record'
+      collection: Collection
+      id: string
+      value: object
+      version: number
+      expectedVersion: number
+    }
   /** Takes a unique name (a key id) for `owner`; fails if someone else holds it. */
   | { kind: 'claim'; namespace: 'kid'; name: string; owner: string }
   /** Gives a unique name back; fails if `owner` does not hold it. */

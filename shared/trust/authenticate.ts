@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js'
-import { type ParticipantDirectory, findParticipant } from '../registry/find-participant.js'
+import { findParticipant, type ParticipantDirectory } from '../registry/find-participant.js'
 import { algorithmOf, type PublicJwk } from '../registry/jwks.js'
 import type { Principal } from './principal.js'
 import {
@@ -48,7 +48,10 @@ const decodeJson = (segment: string): unknown => {
  * is spent last so that a refused token does not burn it. The `jti` is kept while the token could
  * still pass the expiry check (until `exp` plus the allowed clock skew).
  */
-export const authenticate = async (deps: AuthenticateDeps, authorization: string | undefined): Promise<Principal> => {
+export const authenticate = async (
+  deps: AuthenticateDeps,
+  authorization: string | undefined,
+): Promise<Principal> => {
   const token = /^Bearer ([^\s]+)$/.exec(authorization ?? '')?.[1]
   if (token === undefined) throw refuse('no bearer token')
   if (token.length > maxTokenBytes) throw refuse(`the token is over ${maxTokenBytes} bytes`)
@@ -76,7 +79,13 @@ export const authenticate = async (deps: AuthenticateDeps, authorization: string
   if (participant.status === 'suspended') {
     throw new DomainError('suspended', 'The participant is suspended from the exchange.')
   }
-  if (!(await deps.replay.claim(participant.id, claims.data.jti, new Date((claims.data.exp + clockSkewSeconds) * 1000)))) {
+  if (
+    !(await deps.replay.claim(
+      participant.id,
+      claims.data.jti,
+      new Date((claims.data.exp + clockSkewSeconds) * 1000),
+    ))
+  ) {
     throw refuse('the jti was already used')
   }
   return { participant: participant.id, sub: claims.data.sub, roles: participant.roles }

@@ -1,4 +1,4 @@
-import { requestAlgorithms, requestTokenType, maxTokenLifetimeSeconds } from './token-rules.js'
+import { maxTokenLifetimeSeconds, requestAlgorithms, requestTokenType } from './token-rules.js'
 
 /** What a partner needs to talk to this exchange (`/.well-known/exchange-configuration`). */
 export const exchangeConfiguration = (exchangeId: string, baseUrl: string) => ({

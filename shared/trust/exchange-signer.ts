@@ -6,7 +6,15 @@ export type ExchangeTokenType =
   | 'exchange-checkpoint+jwt'
 
 /** A public key of the exchange, as published at `/.well-known/jwks.json`. */
-export type ExchangePublicKey = { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string; alg: 'ES256'; use: 'sig' }
+export type ExchangePublicKey = {
+  kty: 'EC'
+  crv: 'P-256'
+  x: string
+  y: string
+  kid: string
+  alg: 'ES256'
+  use: 'sig'
+}
 
 /** Signs what the exchange issues with its own key: KMS on AWS, a key file on a laptop. */
 export interface ExchangeSigner {

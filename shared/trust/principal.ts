@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { Role } from '../registry/participant.js'
 
 /** The authenticated caller of a request: who signed it, from which system, holding which roles. */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { KeyId } from '../registry/jwks.js'
 
 /** The only algorithms a request token may use (contract section 2). */
@@ -41,13 +41,19 @@ export const RequestTokenClaims = z.looseObject({
 export type RequestTokenClaims = z.infer<typeof RequestTokenClaims>
 
 /** Why a token's timing or audience is unacceptable at `now`, or `undefined` if it is acceptable. */
-export const claimsProblem = (claims: RequestTokenClaims, audience: string, now: Date): string | undefined => {
+export const claimsProblem = (
+  claims: RequestTokenClaims,
+  audience: string,
+  now: Date,
+): string | undefined => {
   const nowSeconds = Math.floor(now.getTime() / 1000)
   if (claims.aud !== audience) return 'the token is for another audience'
   if (claims.exp <= claims.iat) return 'the token expires before it was issued'
-  if (claims.exp - claims.iat > maxTokenLifetimeSeconds) return `the token lives longer than ${maxTokenLifetimeSeconds} s`
+  if (claims.exp - claims.iat > maxTokenLifetimeSeconds)
+    return `the token lives longer than ${maxTokenLifetimeSeconds} s`
   if (claims.iat > nowSeconds + clockSkewSeconds) return 'the token was issued in the future'
-  if (claims.nbf !== undefined && claims.nbf > nowSeconds + clockSkewSeconds) return 'the token is not valid yet'
+  if (claims.nbf !== undefined && claims.nbf > nowSeconds + clockSkewSeconds)
+    return 'the token is not valid yet'
   if (claims.exp <= nowSeconds - clockSkewSeconds) return 'the token has expired'
   return undefined
 }
@@ -60,7 +66,8 @@ export const signatureShapeProblem = (alg: (typeof requestAlgorithms)[number], s
   if (signature.length !== 64) return 'the signature is not 64 raw bytes'
   if (alg === 'ES256') {
     const zero = (part: Uint8Array) => part.every((byte) => byte === 0)
-    if (zero(signature.subarray(0, 32)) || zero(signature.subarray(32))) return 'the signature has a zero component'
+    if (zero(signature.subarray(0, 32)) || zero(signature.subarray(32)))
+      return 'the signature has a zero component'
   }
   return undefined
 }

@@ -38,11 +38,12 @@ export const mintToken = async (caller: Caller, options: TokenOptions = {}): Pro
   for (const name of options.omit ?? []) delete claims[name]
   const alg = caller.jwk.alg ?? 'ES256'
   return new SignJWT(claims)
-    .setProtectedHeader({ alg, kid: caller.jwk.kid, typ: 'exchange-req+jwt', ...options.header })
+    .setProtectedHeader({ alg, kid: caller.jwk.kid ?? '', typ: 'exchange-req+jwt', ...options.header })
     .sign(await importJWK(caller.jwk, alg))
 }
 
 /** What a call answered: its status, headers and parsed body. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers of every shape and assert on them.
 export type Answer = { status: number; headers: Headers; body: any }
 
 type CallOptions = {
@@ -72,7 +73,11 @@ export const call = async (method: string, path: string, options: CallOptions = 
   })
   const text = await response.text()
   const type = response.headers.get('content-type') ?? ''
-  return { status: response.status, headers: response.headers, body: type.includes('json') ? JSON.parse(text) : text }
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: type.includes('json') ? JSON.parse(text) : text,
+  }
 }
 
 /** A participant description with one fresh key, ready for `PUT /v1/participants/{id}`. */
@@ -85,9 +90,15 @@ export const participantBody = (jwk: JWK, roles: Role[], overrides: Record<strin
 })
 
 /** Registers a new participant through the API, as the admin would. */
-export const registerParticipant = async (roles: Role[], alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<Caller> => {
+export const registerParticipant = async (
+  roles: Role[],
+  alg: 'ES256' | 'EdDSA' = 'ES256',
+): Promise<Caller> => {
   const caller = { id: uniqueId('p'), jwk: await newPrivateJwk(alg) }
-  const answer = await call('PUT', `/v1/participants/${caller.id}`, { as: admin, body: participantBody(caller.jwk, roles) })
+  const answer = await call('PUT', `/v1/participants/${caller.id}`, {
+    as: admin,
+    body: participantBody(caller.jwk, roles),
+  })
   if (answer.status !== 201) throw new Error(`registering ${caller.id} answered ${answer.status}`)
   return caller
 }

@@ -4,4 +4,6 @@ import { routes } from '../routes.js'
 
 const exchange = signer()
 
-export const handler = httpHandler(routes.getJwks, async () => ({ body: { keys: await exchange.publicKeys() } }))
+export const handler = httpHandler(routes.getJwks, async () => ({
+  body: { keys: await exchange.publicKeys() },
+}))

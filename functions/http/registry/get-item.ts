@@ -5,4 +5,6 @@ import { routes } from '../routes.js'
 
 const { registry } = stores()
 
-export const handler = httpHandler(routes.getItem, async ({ params }) => ({ body: await getItem(registry, params.code) }))
+export const handler = httpHandler(routes.getItem, async ({ params }) => ({
+  body: await getItem(registry, params.code),
+}))

@@ -5,4 +5,6 @@ import { routes } from '../routes.js'
 
 const { registry } = stores()
 
-export const handler = httpHandler(routes.listItems, async ({ query }) => ({ body: await listItems(registry, query) }))
+export const handler = httpHandler(routes.listItems, async ({ query }) => ({
+  body: await listItems(registry, query),
+}))

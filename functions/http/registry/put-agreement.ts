@@ -6,6 +6,10 @@ import { routes } from '../routes.js'
 const { registry } = stores()
 
 export const handler = httpHandler(routes.putAgreement, async ({ params, body, caller }) => {
-  const { agreement, created } = await registerAgreement(registry, { id: params.id, input: body, actor: caller })
+  const { agreement, created } = await registerAgreement(registry, {
+    id: params.id,
+    input: body,
+    actor: caller,
+  })
   return { body: agreement, created }
 })

@@ -6,5 +6,6 @@ import { routes } from '../routes.js'
 const { registry } = stores()
 
 export const handler = httpHandler(routes.putParticipantJwks, async ({ params, body, caller }) => ({
-  body: (await rotateParticipantKeys(registry, { id: params.id, jwks: body.jwks, actor: caller })).participant,
+  body: (await rotateParticipantKeys(registry, { id: params.id, jwks: body.jwks, actor: caller }))
+    .participant,
 }))

@@ -6,6 +6,10 @@ import { routes } from '../routes.js'
 const { registry } = stores()
 
 export const handler = httpHandler(routes.putParticipant, async ({ params, body, caller }) => {
-  const { participant, created } = await registerParticipant(registry, { id: params.id, input: body, actor: caller })
+  const { participant, created } = await registerParticipant(registry, {
+    id: params.id,
+    input: body,
+    actor: caller,
+  })
   return { body: participant, created }
 })

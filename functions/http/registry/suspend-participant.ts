@@ -6,5 +6,6 @@ import { routes } from '../routes.js'
 const { registry } = stores()
 
 export const handler = httpHandler(routes.suspendParticipant, async ({ params, caller }) => ({
-  body: (await setParticipantStatus(registry, { id: params.id, status: 'suspended', actor: caller })).participant,
+  body: (await setParticipantStatus(registry, { id: params.id, status: 'suspended', actor: caller }))
+    .participant,
 }))
