@@ -28,6 +28,14 @@ export const freePort = async (): Promise<number> => {
   return address.port
 }
 
+/** Children die with the stack even when it crashes: an orphaned store would hold its port and data. */
+const killOnExit = (child: ChildProcess) => {
+  const kill = () => child.kill('SIGKILL')
+  process.once('exit', kill)
+  child.once('exit', () => process.off('exit', kill))
+  return child
+}
+
 const stopChild = async (child: ChildProcess) => {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = once(child, 'exit')
@@ -76,12 +84,14 @@ export const startDynamoDbLocal = async (options: { directory?: string }): Promi
   if (options.directory !== undefined) await mkdir(options.directory, { recursive: true })
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
-    const child = spawnDynamoDbLocal({
-      port,
-      sharedDb: true,
-      stdio: 'ignore',
-      ...(options.directory === undefined ? {} : { path: options.directory }),
-    })
+    const child = killOnExit(
+      spawnDynamoDbLocal({
+        port,
+        sharedDb: true,
+        stdio: 'ignore',
+        ...(options.directory === undefined ? {} : { path: options.directory }),
+      }),
+    )
     const ready = await listening(port, child)
     if (ready) {
       return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) }
@@ -95,9 +105,11 @@ export const startDynamoDbLocal = async (options: { directory?: string }): Promi
 export const startS3rver = async (directory: string): Promise<LocalStore> => {
   await mkdir(directory, { recursive: true })
   const script = fileURLToPath(new URL('./s3rver-process.ts', import.meta.url))
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', script, directory], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+  const child = killOnExit(
+    spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', script, directory], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  )
   const lines = createInterface({ input: child.stdout })
   const [first] = (await Promise.race([once(lines, 'line'), once(child, 'exit')])) as [string | number]
   if (typeof first !== 'string') throw new Error('s3rver did not start.')
