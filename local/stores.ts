@@ -29,7 +29,7 @@ export const freePort = async (): Promise<number> => {
 }
 
 /** Children die with the stack even when it crashes: an orphaned store would hold its port and data. */
-const killOnExit = (child: ChildProcess) => {
+const killOnExit = <C extends ChildProcess>(child: C): C => {
   const kill = () => child.kill('SIGKILL')
   process.once('exit', kill)
   child.once('exit', () => process.off('exit', kill))
