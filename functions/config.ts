@@ -16,7 +16,8 @@ const SigningKey = z.union([
     .transform((value) => ({ kind: 'file' as const, path: value.slice(5) })),
 ])
 
-const AdminJwks = z.string().transform((text, ctx): PublicJwks => {
+/** The admin's public JWKS, handed over as JSON text. */
+export const AdminJwks = z.string().transform((text, ctx): PublicJwks => {
   try {
     return parsePublicJwks(JSON.parse(text), 'EXCHANGE_ADMIN_JWKS')
   } catch (error) {

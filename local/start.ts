@@ -1,12 +1,14 @@
 /** `npm start`: the exchange on this machine, until Ctrl-C. */
 import * as z from 'zod'
+import { AdminJwks } from '#functions/config.js'
 import { startLocalExchange } from './exchange.js'
 
 const Settings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   EXCHANGE_ID: z.string().default('exchange-local'),
   EXCHANGE_DATA_DIR: z.string().min(1).default('.local'),
-  EXCHANGE_ADMIN_JWKS: z.string().optional(),
+  // Checked here, before any store starts, with the same schema the functions use.
+  EXCHANGE_ADMIN_JWKS: AdminJwks.optional(),
 })
 
 const parsed = Settings.safeParse(process.env)
@@ -22,7 +24,9 @@ const exchange = await startLocalExchange({
   dataDir: settings.EXCHANGE_DATA_DIR,
   port: settings.PORT,
   exchangeId: settings.EXCHANGE_ID,
-  ...(settings.EXCHANGE_ADMIN_JWKS === undefined ? {} : { adminJwks: settings.EXCHANGE_ADMIN_JWKS }),
+  ...(settings.EXCHANGE_ADMIN_JWKS === undefined
+    ? {}
+    : { adminJwks: JSON.stringify(settings.EXCHANGE_ADMIN_JWKS) }),
 }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error))
   process.exit(1)
