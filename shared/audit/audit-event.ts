@@ -44,7 +44,7 @@ export const chainOf = (draft: Pick<AuditDraft, 'caseId' | 'actor'>): string =>
 
 /** Hex SHA-256 of the event's JCS (RFC 8785) form without `hash` and `leafIndex`. */
 export const hashEvent = (
-  event: Omit<AuditEvent, 'hash' | 'leafIndex'> & { hash?: string; leafIndex?: number },
+  event: Omit<AuditEvent, 'hash' | 'leafIndex'> & { hash?: string | undefined; leafIndex?: number | undefined },
 ) => {
   const { hash: _hash, leafIndex: _leafIndex, ...hashed } = event
   const canonical = canonicalize(hashed)
