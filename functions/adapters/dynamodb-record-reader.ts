@@ -22,20 +22,22 @@ export const dynamodbRecordReader = (client: DynamoDBClient, tableName: string):
     collection: Collection,
     page: { limit: number; after: string | undefined },
   ): Promise<Page<T>> {
-    const { Items = [], LastEvaluatedKey } = await client.send(
+    const { Items = [] } = await client.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :collection',
         ExpressionAttributeValues: { ':collection': { S: collection } },
-        Limit: page.limit,
+        // One more than asked tells whether another page exists, so the last page has no cursor.
+        Limit: page.limit + 1,
         ...(page.after === undefined
           ? {}
           : { ExclusiveStartKey: { pk: { S: collection }, sk: { S: page.after } } }),
       }),
     )
+    const items = Items.slice(0, page.limit)
     return {
-      values: Items.flatMap((item) => (item.doc?.S === undefined ? [] : [JSON.parse(item.doc.S) as T])),
-      next: LastEvaluatedKey?.sk?.S,
+      values: items.flatMap((item) => (item.doc?.S === undefined ? [] : [JSON.parse(item.doc.S) as T])),
+      next: Items.length > page.limit ? items.at(-1)?.sk?.S : undefined,
     }
   },
 })

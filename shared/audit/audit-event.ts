@@ -44,11 +44,14 @@ export const chainOf = (draft: Pick<AuditDraft, 'caseId' | 'actor'>): string =>
 
 /** Hex SHA-256 of the event's JCS (RFC 8785) form without `hash` and `leafIndex`. */
 export const hashEvent = (
-  event: Omit<AuditEvent, 'hash' | 'leafIndex'> & { hash?: string | undefined; leafIndex?: number | undefined },
+  event: Omit<AuditEvent, 'hash' | 'leafIndex'> & {
+    hash?: string | undefined
+    leafIndex?: number | undefined
+  },
 ) => {
   const { hash: _hash, leafIndex: _leafIndex, ...hashed } = event
-  const canonical = canonicalize(hashed)
-  if (canonical === undefined) throw new TypeError('an audit event must be canonicalizable JSON')
+  // canonicalize answers undefined only for undefined input; an event is always an object.
+  const canonical = canonicalize(hashed) as string
   return createHash('sha256').update(canonical, 'utf8').digest('hex')
 }
 

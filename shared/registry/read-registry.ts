@@ -16,12 +16,15 @@ export type ListQuery = z.infer<typeof ListQuery>
 /** One page of a listing and the opaque cursor of the next, absent on the last page. */
 export type Listing<T> = { values: T[]; nextCursor?: string }
 
+/** The cursor position before the first record (ids are never empty). */
+const startOfCollection = ''
+
 const encodeCursor = (after: string) => Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url')
 
 const decodeCursor = (cursor: string): string => {
   try {
     const parsed = z
-      .strictObject({ after: z.string().min(1).max(128) })
+      .strictObject({ after: z.string().max(128) })
       .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
     return parsed.after
   } catch {
@@ -34,9 +37,10 @@ const decodeCursor = (cursor: string): string => {
 const list = async <T>(
   records: RecordReader,
   collection: Collection,
-  query: ListQuery,
+  query: { limit: number; cursor?: string | undefined },
 ): Promise<Listing<T>> => {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+  const position = query.cursor === undefined ? startOfCollection : decodeCursor(query.cursor)
+  const after = position === startOfCollection ? undefined : position
   const page: Page<T> = await records.list<T>(collection, { limit: query.limit, after })
   return page.next === undefined
     ? { values: page.values }
@@ -47,16 +51,22 @@ const list = async <T>(
 export const getParticipant = async (deps: ParticipantDirectory, id: string): Promise<Participant> =>
   (await findParticipant(deps, id)) ?? Promise.reject(notFound('The participant'))
 
-/** `GET /v1/participants`: the configured admin first, then the registered participants by id. */
+/**
+ * `GET /v1/participants`: the configured admin first, then the registered participants by id.
+ * The admin takes one place of the first page, so no page holds more than `limit` participants.
+ */
 export const listParticipants = async (
   deps: ParticipantDirectory,
   query: ListQuery,
 ): Promise<{ participants: Participant[]; nextCursor?: string }> => {
-  const { values, ...next } = await list<Participant>(deps.records, 'participant', query)
-  return {
-    participants: query.cursor === undefined ? [adminParticipant(deps.adminJwks), ...values] : values,
-    ...next,
+  if (query.cursor !== undefined) {
+    const { values, ...next } = await list<Participant>(deps.records, 'participant', query)
+    return { participants: values, ...next }
   }
+  const admin = adminParticipant(deps.adminJwks)
+  if (query.limit === 1) return { participants: [admin], nextCursor: encodeCursor(startOfCollection) }
+  const { values, ...next } = await list<Participant>(deps.records, 'participant', { limit: query.limit - 1 })
+  return { participants: [admin, ...values], ...next }
 }
 
 /** `GET /v1/items/{code}`. */

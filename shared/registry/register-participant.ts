@@ -100,7 +100,7 @@ export const writeParticipant = (
 }
 
 /** `PUT /v1/participants/{id}`: the admin registers a participant or replaces its description. */
-export const registerParticipant = (
+export const registerParticipant = async (
   deps: RegistryDeps,
   command: { id: string; input: ParticipantInput; actor: Principal },
 ): Promise<ParticipantWritten> => {

@@ -7,7 +7,7 @@ import { type ParticipantWritten, type RegistryDeps, writeParticipant } from './
  * `PUT /v1/participants/{id}/jwks`: a participant replaces its own keys, with a token signed by a
  * key it holds now; the admin may do it for anyone (recovery after a lost key).
  */
-export const rotateParticipantKeys = (
+export const rotateParticipantKeys = async (
   deps: RegistryDeps,
   command: { id: string; jwks: PublicJwks; actor: Principal },
 ): Promise<ParticipantWritten> => {

@@ -8,7 +8,7 @@ import { type ParticipantWritten, type RegistryDeps, writeParticipant } from './
  * participant's access. Authentication reads the status on every request, so it takes effect on
  * the participant's next call.
  */
-export const setParticipantStatus = (
+export const setParticipantStatus = async (
   deps: RegistryDeps,
   command: { id: string; status: 'active' | 'suspended'; actor: Principal },
 ): Promise<ParticipantWritten> => {
