@@ -95,7 +95,11 @@ describe('listParticipants', () => {
       pages.push(page.participants.map((participant) => participant.id))
       cursor = page.nextCursor
     } while (cursor !== undefined)
-    expect(pages).toEqual([['admin', 'xian-a'], ['xian-b', 'xian-c'], ['xian-d', 'xian-e']])
+    expect(pages).toEqual([
+      ['admin', 'xian-a'],
+      ['xian-b', 'xian-c'],
+      ['xian-d', 'xian-e'],
+    ])
   })
 
   it('hands a limit of one the admin alone and a cursor to the first registered participant', async () => {
