@@ -3,7 +3,12 @@ import { Agreement, AgreementInput } from '#shared/registry/agreement.js'
 import { AgreementId, ItemCode, ParticipantId } from '#shared/registry/ids.js'
 import { Item, ItemInput } from '#shared/registry/item.js'
 import { PublicJwks } from '#shared/registry/jwks.js'
-import { Participant, ParticipantInput, type Role } from '#shared/registry/participant.js'
+import {
+  Participant,
+  ParticipantInput,
+  RegisteredParticipantId,
+  type Role,
+} from '#shared/registry/participant.js'
 import { ListQuery } from '#shared/registry/read-registry.js'
 import {
   AgreementList,
@@ -66,6 +71,7 @@ const route = <
 ) => definition
 
 const participantParams = z.strictObject({ id: ParticipantId })
+const registeredParticipantParams = z.strictObject({ id: RegisteredParticipantId })
 const admin = ['admin'] as const
 const registryWrite = ['state:read', 'state:write', 'audit:write'] as const
 
@@ -129,7 +135,7 @@ export const routes = {
     roles: admin,
     summary: 'Register a participant or replace its description (admin).',
     tag: 'Registry',
-    params: participantParams,
+    params: registeredParticipantParams,
     body: ParticipantInput,
     response: Participant,
     creates: true,
@@ -155,7 +161,7 @@ export const routes = {
     roles: admin,
     summary: 'Suspend a participant; its next request is refused with 403 suspended (admin).',
     tag: 'Registry',
-    params: participantParams,
+    params: registeredParticipantParams,
     response: Participant,
     grants: registryWrite,
   }),
@@ -167,7 +173,7 @@ export const routes = {
     roles: admin,
     summary: 'Reinstate a suspended participant (admin).',
     tag: 'Registry',
-    params: participantParams,
+    params: registeredParticipantParams,
     response: Participant,
     grants: registryWrite,
   }),

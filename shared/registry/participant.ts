@@ -66,3 +66,8 @@ export type Participant = z.infer<typeof Participant>
 
 /** The id of the participant that configuration bootstraps; it cannot be written through the API. */
 export const adminParticipantId = 'admin'
+
+/** The id of a participant the registry may write: any but the configured admin's. */
+export const RegisteredParticipantId = ParticipantId.refine((id) => id !== adminParticipantId, {
+  error: 'admin is the configured administrator and cannot be written through the API',
+})

@@ -2,7 +2,6 @@ import { DomainError, type FieldError } from '../errors.js'
 import type { Principal } from '../trust/principal.js'
 import type { Agreement, AgreementInput } from './agreement.js'
 import { findParticipant } from './find-participant.js'
-import type { PublicJwks } from './jwks.js'
 import type { RegistryDeps } from './register-participant.js'
 import { registerRecord } from './register-record.js'
 
@@ -11,7 +10,7 @@ import { registerRecord } from './register-record.js'
  * Every party and item must already be registered, so an agreement never names a stranger.
  */
 export const registerAgreement = async (
-  deps: RegistryDeps & { adminJwks: PublicJwks },
+  deps: RegistryDeps,
   command: { id: string; input: AgreementInput; actor: Principal },
 ): Promise<{ agreement: Agreement; created: boolean }> => {
   const { parties, items } = command.input

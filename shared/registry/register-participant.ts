@@ -1,12 +1,14 @@
 import { type AuditedWriteDeps, commitAudited } from '../audit/append-audited.js'
 import { DomainError } from '../errors.js'
-import type { Change, RecordReader } from '../store/changes.js'
+import type { Change } from '../store/changes.js'
 import type { Principal } from '../trust/principal.js'
+import type { ParticipantDirectory } from './find-participant.js'
 import type { PublicJwks } from './jwks.js'
 import { adminParticipantId, type Participant, type ParticipantInput } from './participant.js'
 import { nextVersion } from './versioned.js'
 
-export type RegistryDeps = AuditedWriteDeps & { records: RecordReader }
+/** What registry writes need: the audited store and the configured admin, whose kids are taken too. */
+export type RegistryDeps = AuditedWriteDeps & ParticipantDirectory
 
 /** What a participant write answers: the participant, and whether it was new. */
 export type ParticipantWritten = { participant: Participant; created: boolean }
@@ -57,6 +59,13 @@ export const writeParticipant = (
     action: (current: Participant | undefined) => string
   },
 ): Promise<ParticipantWritten> => {
+  // The admin's keys live in configuration, not in the kid index, so they are checked here.
+  const adminKids = new Set(deps.adminJwks.keys.map((key) => key.kid))
+  const taken = command.keys?.jwks.keys.findIndex((key) => adminKids.has(key.kid)) ?? -1
+  const takenKey = command.keys?.jwks.keys[taken]
+  if (command.keys !== undefined && takenKey !== undefined) {
+    return Promise.reject(kidTaken(takenKey.kid, `${command.keys.path}/keys/${taken}/kid`))
+  }
   return commitAudited(
     deps,
     async () => {

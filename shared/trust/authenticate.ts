@@ -52,7 +52,7 @@ export const authenticate = async (
   deps: AuthenticateDeps,
   authorization: string | undefined,
 ): Promise<Principal> => {
-  const token = /^Bearer ([^\s]+)$/.exec(authorization ?? '')?.[1]
+  const token = /^Bearer ([^\s]+)$/i.exec(authorization ?? '')?.[1]
   if (token === undefined) throw refuse('no bearer token')
   if (token.length > maxTokenBytes) throw refuse(`the token is over ${maxTokenBytes} bytes`)
   const segments = token.split('.')

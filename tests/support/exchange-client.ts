@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { importJWK, type JWK, SignJWT } from 'jose'
-import { inject } from 'vitest'
+import { expect, inject } from 'vitest'
 import { newPrivateJwk, publicJwkOf } from '#local/keys.js'
 import type { Role } from '#shared/registry/participant.js'
 
@@ -102,3 +102,20 @@ export const registerParticipant = async (
   if (answer.status !== 201) throw new Error(`registering ${caller.id} answered ${answer.status}`)
   return caller
 }
+
+/** Asserts an answer is the contract's problem+json (section 3) with this status and code. */
+export const expectProblem = (answer: Answer, status: number, code: string) => {
+  expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code })
+  expect(answer.headers.get('content-type')).toBe('application/problem+json')
+  expect(answer.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    requestId: expect.any(String),
+  })
+}
+
+/** The `errors[].path` of a problem answer, for asserting which fields were refused. */
+export const errorPaths = (answer: Answer): string[] =>
+  (answer.body?.errors ?? []).map((error: { path: string }) => error.path)

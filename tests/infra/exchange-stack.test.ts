@@ -1,0 +1,361 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { App, type CfnElement, Validations } from 'aws-cdk-lib'
+import { Match, Template } from 'aws-cdk-lib/assertions'
+import { AwsSolutionsChecks } from 'cdk-nag'
+import type { IConstruct } from 'constructs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleFunctions, handlerModules } from '#functions/bundle.js'
+import { authorizerHandler, routeList } from '#functions/http/routes.js'
+import { buckets, tables } from '#functions/storage-layout.js'
+import cdkJson from '../../cdk.json' with { type: 'json' }
+import { ExchangeStack } from '../../infra/exchange-stack.js'
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown }
+type Permission = { action: string; resource: unknown }
+
+let bundleDir: string
+let app: App
+let stack: ExchangeStack
+let template: Template
+
+beforeAll(async () => {
+  bundleDir = await mkdtemp(join(tmpdir(), 'exchange-bundles-'))
+  // The context of cdk.json, so the feature flags are those `cdk synth` runs with.
+  app = new App({ context: cdkJson.context })
+  stack = new ExchangeStack(app, 'Exchange', { bundles: await bundleFunctions(bundleDir) })
+  template = Template.fromStack(stack)
+})
+
+afterAll(async () => {
+  await rm(bundleDir, { recursive: true, force: true })
+})
+
+const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement)
+
+const functionOf = (module: string) => {
+  const found = stack.functions.get(module)
+  if (found === undefined) throw new Error(`no function for ${module}`)
+  return found
+}
+
+/** Every action the role of `module`'s function is allowed, with the resource it is allowed on. */
+const permissionsOf = (module: string): Permission[] => {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: logicalId(functionOf(module).role) }]) },
+  })
+  return Object.values(policies).flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap((statement) => {
+      expect(statement.Effect).toBe('Allow')
+      const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action]
+      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]
+      return actions.flatMap((action) => resources.map((resource) => ({ action, resource })))
+    }),
+  )
+}
+
+const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] })
+
+describe('the HTTP API', () => {
+  it('deploys every route of the route table and no other', () => {
+    const deployed = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey,
+    )
+    expect(deployed.sort()).toEqual(routeList.map((route) => `${route.method} ${route.path}`).sort())
+  })
+
+  it('runs the authorizer before every participant route and nothing before public ones', () => {
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))
+    for (const route of routeList) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        ...(route.auth === 'participant'
+          ? { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } }
+          : { AuthorizationType: 'NONE', AuthorizerId: Match.absent() }),
+      })
+    }
+  })
+
+  it('disables the authorizer cache so a jti is spent on every request', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1)
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 0,
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([arnOf(functionOf(authorizerHandler).function)])]),
+      }),
+    })
+  })
+
+  it('calls the authorizer even without an Authorization header, so a 401 is problem+json', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { IdentitySource: [] })
+  })
+
+  it('throttles the default stage and logs every request', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    })
+  })
+})
+
+describe('the functions', () => {
+  it('deploys one function per handler module, the authorizer included', () => {
+    expect([...stack.functions.keys()].sort()).toEqual(handlerModules().sort())
+    template.resourceCountIs('AWS::Lambda::Function', handlerModules().length)
+  })
+
+  it('runs each function on Node.js 22 on arm64 from our ESM bundle, logging to a retained log group', () => {
+    for (const module of handlerModules()) {
+      const { function: lambda, logGroup } = functionOf(module)
+      const resource = template.findResources('AWS::Lambda::Function')[logicalId(lambda)]
+      expect(resource?.Properties).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: { Ref: logicalId(logGroup) } },
+      })
+      const logs = template.findResources('AWS::Logs::LogGroup')[logicalId(logGroup)]
+      expect(logs?.Properties.RetentionInDays).toBeGreaterThanOrEqual(365)
+      expect(logs?.DeletionPolicy).toBe('Retain')
+    }
+  })
+
+  it('hands every function the settings functions/config.ts reads', () => {
+    const expected = [
+      'EXCHANGE_ID',
+      'EXCHANGE_VERSION',
+      'EXCHANGE_ADMIN_JWKS',
+      'EXCHANGE_SIGNING_KEY',
+      ...Object.values(tables).map((layout) => layout.env),
+      ...Object.values(buckets).map((layout) => layout.env),
+    ]
+    for (const resource of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(expected.sort())
+      expect(resource.Properties.Environment.Variables.EXCHANGE_ADMIN_JWKS).toEqual({ Ref: 'AdminJwks' })
+      expect(resource.Properties.Environment.Variables.EXCHANGE_SIGNING_KEY).toEqual({
+        'Fn::Join': ['', ['kms:', arnOf(stack.signingKey)]],
+      })
+    }
+  })
+
+  it('takes the admin JWKS and the exchange id as stack parameters', () => {
+    template.hasParameter('AdminJwks', { Type: 'String', NoEcho: false })
+    template.hasParameter('ExchangeId', { Type: 'String', Default: 'exchange' })
+  })
+})
+
+describe('the tables', () => {
+  it('creates every table of the storage layout with its keys, and a TTL only where the layout has one', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', Object.keys(tables).length)
+    for (const [key, layout] of Object.entries(tables)) {
+      const table =
+        template.findResources('AWS::DynamoDB::Table')[logicalId(stack.tables[key as keyof typeof tables])]
+      expect(table?.Properties.KeySchema).toEqual([
+        { AttributeName: layout.partitionKey, KeyType: 'HASH' },
+        ...('sortKey' in layout ? [{ AttributeName: layout.sortKey, KeyType: 'RANGE' }] : []),
+      ])
+      expect(table?.Properties.TimeToLiveSpecification).toEqual(
+        'timeToLive' in layout ? { AttributeName: layout.timeToLive, Enabled: true } : undefined,
+      )
+    }
+  })
+
+  it('bills on demand, encrypts, recovers to a point in time and refuses deletion', () => {
+    const all = template.findResources('AWS::DynamoDB::Table')
+    for (const table of Object.values(all)) {
+      expect(table).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: {
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+          SSESpecification: { SSEEnabled: true },
+        },
+      })
+    }
+  })
+})
+
+describe('the buckets', () => {
+  const bucketResource = (key: keyof typeof buckets) =>
+    template.findResources('AWS::S3::Bucket')[logicalId(stack.buckets[key])]
+
+  it('blocks public access, versions, and encrypts with a rotated KMS key and bucket keys', () => {
+    for (const key of Object.keys(buckets) as (keyof typeof buckets)[]) {
+      const { Properties } = bucketResource(key) ?? {}
+      expect(Properties).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } },
+          ],
+        },
+        LoggingConfiguration: { DestinationBucketName: expect.anything() },
+      })
+      const keyId =
+        Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+          .KMSMasterKeyID['Fn::GetAtt'][0]
+      expect(template.findResources('AWS::KMS::Key')[keyId]?.Properties.EnableKeyRotation).toBe(true)
+    }
+  })
+
+  it('refuses every request that is not over TLS', () => {
+    for (const bucket of Object.values(stack.buckets)) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      })
+    }
+  })
+
+  it('expires uploads left in staging after the days the layout says', () => {
+    expect(bucketResource('staging')?.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({
+        Status: 'Enabled',
+        ExpirationInDays: buckets.staging.expireAfterDays,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      }),
+    )
+  })
+
+  it('makes sealed packages write-once with Object Lock, and only those', () => {
+    expect(bucketResource('sealed')?.Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE' } },
+      },
+    })
+    expect(bucketResource('staging')?.Properties.ObjectLockEnabled).toBeUndefined()
+  })
+})
+
+describe('the signing key', () => {
+  it('is an asymmetric P-256 key for signing only, kept when the stack goes', () => {
+    const key = template.findResources('AWS::KMS::Key')[logicalId(stack.signingKey)]
+    expect(key).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' },
+    })
+  })
+})
+
+describe('least privilege', () => {
+  const dataActions = (permissions: Permission[]) =>
+    permissions.filter(({ action }) => !action.startsWith('logs:'))
+
+  it('gives every function its own log group and no other logs permission', () => {
+    for (const module of handlerModules()) {
+      const logs = permissionsOf(module).filter(({ action }) => action.startsWith('logs:'))
+      expect(logs.map(({ action }) => action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents'])
+      for (const { resource } of logs) expect(resource).toEqual(arnOf(functionOf(module).logGroup))
+    }
+  })
+
+  it('attaches no managed policy to any function role', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined()
+    }
+  })
+
+  it('gives the health function no DynamoDB or KMS permission', () => {
+    expect(dataActions(permissionsOf('discovery/get-health'))).toEqual([])
+  })
+
+  it('lets the JWKS function read the public key and not sign', () => {
+    expect(dataActions(permissionsOf('discovery/get-jwks'))).toEqual([
+      { action: 'kms:GetPublicKey', resource: arnOf(stack.signingKey) },
+    ])
+  })
+
+  it('lets a registry read function read the state table and write nothing', () => {
+    const permissions = dataActions(permissionsOf('registry/get-participant'))
+    expect(permissions.map(({ action }) => action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query'])
+    for (const { resource } of permissions) expect(resource).toEqual(arnOf(stack.tables.state))
+  })
+
+  it('lets a registry write function write state and audit in one transaction, and touch no nonce', () => {
+    const permissions = dataActions(permissionsOf('registry/put-participant'))
+    const on = (table: keyof typeof tables) =>
+      permissions
+        .filter(({ resource }) => JSON.stringify(resource) === JSON.stringify(arnOf(stack.tables[table])))
+        .map(({ action }) => action)
+        .sort()
+    expect(on('state')).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ])
+    expect(on('audit')).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ])
+    expect(on('nonces')).toEqual([])
+    expect(permissions.filter(({ action }) => action.startsWith('kms:'))).toEqual([])
+  })
+
+  it('lets the authorizer read state and put items only in the nonces table', () => {
+    const permissions = dataActions(permissionsOf(authorizerHandler))
+    expect(permissions.filter(({ action }) => action === 'dynamodb:PutItem')).toEqual([
+      { action: 'dynamodb:PutItem', resource: arnOf(stack.tables.nonces) },
+    ])
+    expect(permissions.map(({ action }) => action).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ])
+  })
+
+  it('names a resource in every permission, never a wildcard', () => {
+    for (const module of handlerModules()) {
+      for (const { resource } of permissionsOf(module)) expect(JSON.stringify(resource)).not.toContain('"*"')
+    }
+  })
+})
+
+describe('cdk-nag', () => {
+  it('finds nothing unacknowledged in the AwsSolutions pack', () => {
+    const report = new AwsSolutionsChecks().validateScope(app)
+    expect(
+      report.violations.map(({ ruleName, violatingResources }) => ({ ruleName, violatingResources })),
+    ).toEqual([])
+  })
+
+  it('gives a reason for every acknowledged finding', () => {
+    const acknowledgments = app.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>)),
+      )
+    expect(acknowledgments.length).toBeGreaterThan(0)
+    for (const [id, reason] of acknowledgments) {
+      expect(typeof reason === 'string' && reason.trim().length > 20, `reason of ${id}`).toBe(true)
+    }
+  })
+})
