@@ -1,15 +1,13 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
 import type { ChainHead } from '#shared/audit/audit-event.js'
 import type { ChainReader } from '#shared/store/changes.js'
-
-/** The audit table keeps each chain's head at `pk = chain#<chain>`, `sk = head`. */
-export const chainHeadKey = (chain: string) => ({ pk: { S: `chain#${chain}` }, sk: { S: 'head' } })
+import { keys } from './dynamodb-keys.js'
 
 /** Reads chain heads strongly consistently, so a writer links to the latest committed event. */
 export const dynamodbChainReader = (client: DynamoDBClient, tableName: string): ChainReader => ({
   async head(chain: string): Promise<ChainHead | undefined> {
     const { Item } = await client.send(
-      new GetItemCommand({ TableName: tableName, Key: chainHeadKey(chain), ConsistentRead: true }),
+      new GetItemCommand({ TableName: tableName, Key: keys.chainHead(chain), ConsistentRead: true }),
     )
     if (Item?.seq?.N === undefined || Item.hash?.S === undefined) return undefined
     return { chain, seq: Number(Item.seq.N), hash: Item.hash.S }

@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   type DynamoDBClient,
   TransactionCanceledException,
   type TransactWriteItem,
@@ -6,89 +7,137 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { ChainHead } from '#shared/audit/audit-event.js'
 import { type Change, type ChangeWriter, WriteConflict } from '#shared/store/changes.js'
-import { chainHeadKey } from './dynamodb-chain-reader.js'
+import { deadlineShard, keys, partyKey } from './dynamodb-keys.js'
 
 export type ChangeTables = { state: string; audit: string }
 
-const eventSortKey = (seq: number) => `event#${String(seq).padStart(12, '0')}`
+type Item = Record<string, AttributeValue>
+
+const mustNotExist = { ConditionExpression: 'attribute_not_exists(pk)' }
+
+const versionIs = (expected: number) =>
+  expected === 0
+    ? mustNotExist
+    : {
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': { N: String(expected) } },
+      }
+
+const ownerIs = (owner: string) => ({
+  ExpressionAttributeNames: { '#owner': 'owner' },
+  ExpressionAttributeValues: { ':owner': { S: owner } },
+})
+
+const doc = (value: object) => ({ doc: { S: JSON.stringify(value) } })
+
+/** The transaction item of one change (chain heads are added once per chain, after all changes). */
+const itemOf = (tables: ChangeTables, change: Change): TransactWriteItem => {
+  const put = (TableName: string, Item: Item, condition: object): TransactWriteItem => ({
+    Put: { TableName, Item, ...condition },
+  })
+  switch (change.kind) {
+    case 'put-record':
+      return put(
+        tables.state,
+        {
+          ...keys.record(change.collection, change.id),
+          version: { N: String(change.version) },
+          ...doc(change.value),
+        },
+        versionIs(change.expectedVersion),
+      )
+    case 'claim':
+      return put(
+        tables.state,
+        { ...keys.claim(change.namespace, change.name), owner: { S: change.owner } },
+        { ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner', ...ownerIs(change.owner) },
+      )
+    case 'release':
+      return {
+        Delete: {
+          TableName: tables.state,
+          Key: keys.claim(change.namespace, change.name),
+          ConditionExpression: '#owner = :owner',
+          ...ownerIs(change.owner),
+        },
+      }
+    case 'append-event':
+      return put(
+        tables.audit,
+        {
+          ...keys.event(change.head.chain, change.head.seq),
+          eventId: { S: change.event.eventId },
+          ...doc(change.event),
+        },
+        mustNotExist,
+      )
+    case 'put-case':
+      return put(
+        tables.state,
+        {
+          ...keys.case(change.caseId),
+          party: { S: partyKey('accepting', change.accepting) },
+          partySort: { S: `${change.createdAt}#${change.caseId}` },
+          ...doc(change.value),
+        },
+        mustNotExist,
+      )
+    case 'put-leg':
+      return put(
+        tables.state,
+        {
+          ...keys.leg(change.caseId, change.home),
+          version: { N: String(change.version) },
+          party: { S: partyKey('home', change.home) },
+          partySort: { S: `${change.createdAt}#${change.caseId}` },
+          ...(change.deadline === undefined
+            ? {}
+            : {
+                deadlineShard: { S: deadlineShard },
+                deadlineSort: { S: `${change.deadline}#${change.caseId}#${change.home}` },
+              }),
+          ...doc(change.value),
+        },
+        versionIs(change.expectedVersion),
+      )
+    case 'claim-reference':
+      return put(
+        tables.state,
+        {
+          ...keys.reference(change.participant, change.acceptingRef),
+          caseId: { S: change.caseId },
+          fingerprint: { S: change.fingerprint },
+        },
+        mustNotExist,
+      )
+    case 'put-upload':
+      return put(
+        tables.state,
+        {
+          ...keys.upload(change.documentId),
+          owner: { S: change.owner },
+          expiresAt: { N: String(Math.ceil(Date.parse(change.expiresAt) / 1000)) },
+          ...doc(change.value),
+        },
+        mustNotExist,
+      )
+    case 'put-package':
+      return put(
+        tables.state,
+        { ...keys.package(change.caseId, change.packageId), ...doc(change.value) },
+        mustNotExist,
+      )
+  }
+}
 
 /** One transaction item per change, plus one head update per chain touched. */
 const toTransaction = (tables: ChangeTables, changes: readonly Change[]) => {
-  const items: { change: Change; item: TransactWriteItem }[] = []
+  const items = changes.map((change) => ({ change, item: itemOf(tables, change) }))
   const heads = new Map<string, { first: number; last: ChainHead; change: Change }>()
   for (const change of changes) {
-    switch (change.kind) {
-      case 'put-record':
-        items.push({
-          change,
-          item: {
-            Put: {
-              TableName: tables.state,
-              Item: {
-                pk: { S: change.collection },
-                sk: { S: change.id },
-                version: { N: String(change.version) },
-                doc: { S: JSON.stringify(change.value) },
-              },
-              ...(change.expectedVersion === 0
-                ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                : {
-                    ConditionExpression: 'version = :expected',
-                    ExpressionAttributeValues: { ':expected': { N: String(change.expectedVersion) } },
-                  }),
-            },
-          },
-        })
-        break
-      case 'claim':
-        items.push({
-          change,
-          item: {
-            Put: {
-              TableName: tables.state,
-              Item: { pk: { S: change.namespace }, sk: { S: change.name }, owner: { S: change.owner } },
-              ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
-              ExpressionAttributeNames: { '#owner': 'owner' },
-              ExpressionAttributeValues: { ':owner': { S: change.owner } },
-            },
-          },
-        })
-        break
-      case 'release':
-        items.push({
-          change,
-          item: {
-            Delete: {
-              TableName: tables.state,
-              Key: { pk: { S: change.namespace }, sk: { S: change.name } },
-              ConditionExpression: '#owner = :owner',
-              ExpressionAttributeNames: { '#owner': 'owner' },
-              ExpressionAttributeValues: { ':owner': { S: change.owner } },
-            },
-          },
-        })
-        break
-      case 'append-event': {
-        items.push({
-          change,
-          item: {
-            Put: {
-              TableName: tables.audit,
-              Item: {
-                pk: { S: `chain#${change.head.chain}` },
-                sk: { S: eventSortKey(change.head.seq) },
-                eventId: { S: change.event.eventId },
-                doc: { S: JSON.stringify(change.event) },
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        })
-        const seen = heads.get(change.head.chain)
-        heads.set(change.head.chain, { first: seen?.first ?? change.previousSeq, last: change.head, change })
-        break
-      }
-    }
+    if (change.kind !== 'append-event') continue
+    const seen = heads.get(change.head.chain)
+    heads.set(change.head.chain, { first: seen?.first ?? change.previousSeq, last: change.head, change })
   }
   // DynamoDB allows one operation per item in a transaction: a chain's head moves once, from the
   // seq its first event linked to, to the last event's.
@@ -98,9 +147,9 @@ const toTransaction = (tables: ChangeTables, changes: readonly Change[]) => {
       item: {
         Put: {
           TableName: tables.audit,
-          Item: { ...chainHeadKey(last.chain), seq: { N: String(last.seq) }, hash: { S: last.hash } },
+          Item: { ...keys.chainHead(last.chain), seq: { N: String(last.seq) }, hash: { S: last.hash } },
           ...(first === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            ? mustNotExist
             : {
                 ConditionExpression: 'seq = :previous',
                 ExpressionAttributeValues: { ':previous': { N: String(first) } },

@@ -1,5 +1,6 @@
 import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
 import type { Collection, Page, RecordReader, Stored } from '#shared/store/changes.js'
+import { keys } from './dynamodb-keys.js'
 
 /**
  * Registry records live in the state table under `pk = <collection>`, `sk = <id>`, as a JSON
@@ -10,7 +11,7 @@ export const dynamodbRecordReader = (client: DynamoDBClient, tableName: string):
     const { Item } = await client.send(
       new GetItemCommand({
         TableName: tableName,
-        Key: { pk: { S: collection }, sk: { S: id } },
+        Key: keys.record(collection, id),
         ConsistentRead: true,
       }),
     )
@@ -29,9 +30,7 @@ export const dynamodbRecordReader = (client: DynamoDBClient, tableName: string):
         ExpressionAttributeValues: { ':collection': { S: collection } },
         // One more than asked tells whether another page exists, so the last page has no cursor.
         Limit: page.limit + 1,
-        ...(page.after === undefined
-          ? {}
-          : { ExclusiveStartKey: { pk: { S: collection }, sk: { S: page.after } } }),
+        ...(page.after === undefined ? {} : { ExclusiveStartKey: keys.record(collection, page.after) }),
       }),
     )
     const items = Items.slice(0, page.limit)

@@ -11,7 +11,7 @@ export type AuditedWriteDeps = {
   newEventId: () => string
 }
 
-/** A state change and the events that record it; no changes means nothing to write. */
+/** A state change and the events that record it (a read may be only an event); neither means nothing to write. */
 export type AuditedChange<T> = { changes: Change[]; audit: AuditDraft[]; result: T }
 
 /** Decides what a failed condition means: try again from a fresh read, or refuse the caller. */
@@ -32,7 +32,7 @@ export const commitAudited = async <T>(
 ): Promise<T> => {
   for (let attempt = 1; ; attempt++) {
     const { changes, audit, result } = await build()
-    if (changes.length === 0) return result
+    if (changes.length === 0 && audit.length === 0) return result
     const events = await linkEvents(deps, audit)
     try {
       await deps.writer.commit([...changes, ...events])

@@ -26,6 +26,28 @@ export type Change =
   | { kind: 'release'; namespace: 'kid'; name: string; owner: string }
   /** Appends an event to its chain if the chain's head is still at `previousSeq`. */
   | { kind: 'append-event'; event: AuditEvent; head: ChainHead; previousSeq: number }
+  /** Creates a case; fails if it exists. Indexed under its accepting participant. */
+  | { kind: 'put-case'; caseId: string; accepting: string; createdAt: string; value: object }
+  /**
+   * Writes one home's leg if its stored version is still `expectedVersion` (`0`: new). Indexed
+   * under the home, and by `deadline` while its clock runs so the supervision sweep finds it.
+   */
+  | {
+      kind: 'put-leg'
+      caseId: string
+      home: string
+      createdAt: string
+      value: object
+      version: number
+      expectedVersion: number
+      deadline: string | undefined
+    }
+  /** Binds a participant's own case reference to a case, once: the idempotency key of a submission. */
+  | { kind: 'claim-reference'; participant: string; acceptingRef: string; caseId: string; fingerprint: string }
+  /** Records an upload slot handed to `owner`; expires with its staging object. */
+  | { kind: 'put-upload'; documentId: string; owner: string; expiresAt: string; value: object }
+  /** Records a sealed package of a case, once. */
+  | { kind: 'put-package'; caseId: string; packageId: string; value: object }
 
 /**
  * Nothing of the list was written: a condition of `change` did not hold, or (contention) another

@@ -1,0 +1,34 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb'
+
+type Key = Record<string, AttributeValue>
+
+/** Where each kind of item lives in the state and audit tables: one place for every key shape. */
+export const keys = {
+  record: (collection: string, id: string): Key => ({ pk: { S: collection }, sk: { S: id } }),
+  claim: (namespace: string, name: string): Key => ({ pk: { S: namespace }, sk: { S: name } }),
+  case: (caseId: string): Key => ({ pk: { S: `case#${caseId}` }, sk: { S: 'case' } }),
+  leg: (caseId: string, home: string): Key => ({ pk: { S: `case#${caseId}` }, sk: { S: `leg#${home}` } }),
+  package: (caseId: string, packageId: string): Key => ({
+    pk: { S: `case#${caseId}` },
+    sk: { S: `package#${packageId}` },
+  }),
+  reference: (participant: string, acceptingRef: string): Key => ({
+    pk: { S: `ref#${participant}` },
+    sk: { S: acceptingRef },
+  }),
+  upload: (documentId: string): Key => ({ pk: { S: `upload#${documentId}` }, sk: { S: 'upload' } }),
+  chainHead: (chain: string): Key => ({ pk: { S: `chain#${chain}` }, sk: { S: 'head' } }),
+  event: (chain: string, seq: number): Key => ({
+    pk: { S: `chain#${chain}` },
+    sk: { S: `event#${String(seq).padStart(12, '0')}` },
+  }),
+}
+
+/** The partition every item of a case shares, so one Query reads the case, its legs and packages. */
+export const casePartition = (caseId: string) => `case#${caseId}`
+
+/** The by-party index key of a participant's cases in one role. */
+export const partyKey = (role: 'accepting' | 'home', participant: string) => `${role}#${participant}`
+
+/** The one partition of the by-deadline index (a sweep reads it in deadline order). */
+export const deadlineShard = 'deadline'
