@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+import { type BuildOptions, build } from 'esbuild'
 import { authorizerHandler, routeList } from './http/routes.js'
 
 /** One deployable function: its handler module and the directory holding its bundle. */
@@ -10,6 +11,23 @@ export type Bundle = { module: string; directory: string; bytes: number }
 export const handlerModules = () => [
   ...new Set([authorizerHandler, ...routeList.map((route) => route.handler)]),
 ]
+
+/** How every function is bundled: ESM for Node 22, minified, the AWS SDK left to the runtime. */
+export const bundleOptions = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  metafile: true,
+  legalComments: 'none',
+  external: ['@aws-sdk/*', '@smithy/*'],
+  // Some CommonJS dependencies call require(); ESM bundles need it recreated.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+} as const satisfies BuildOptions
 
 /**
  * Bundles each handler into `<outDir>/<module>/index.mjs`: ESM, minified, for Node 22 on arm64
@@ -22,21 +40,9 @@ export const bundleFunctions = async (outDir: string, modules = handlerModules()
     modules.map(async (module) => {
       const directory = join(outDir, module)
       const result = await build({
-        entryPoints: [new URL(`./http/${module}.ts`, import.meta.url).pathname],
+        ...bundleOptions,
+        entryPoints: [fileURLToPath(new URL(`./http/${module}.ts`, import.meta.url))],
         outfile: join(directory, 'index.mjs'),
-        bundle: true,
-        minify: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node22',
-        metafile: true,
-        legalComments: 'none',
-        external: ['@aws-sdk/*', '@smithy/*'],
-        // Some CommonJS dependencies call require(); ESM bundles need it recreated.
-        banner: {
-          js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        },
-        logLevel: 'warning',
       })
       const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
       return { module, directory, bytes }
