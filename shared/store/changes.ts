@@ -43,7 +43,13 @@ export type Change =
       deadline: string | undefined
     }
   /** Binds a participant's own case reference to a case, once: the idempotency key of a submission. */
-  | { kind: 'claim-reference'; participant: string; acceptingRef: string; caseId: string; fingerprint: string }
+  | {
+      kind: 'claim-reference'
+      participant: string
+      acceptingRef: string
+      caseId: string
+      fingerprint: string
+    }
   /** Records an upload slot handed to `owner`; expires with its staging object. */
   | { kind: 'put-upload'; documentId: string; owner: string; expiresAt: string; value: object }
   /** Records a sealed package of a case, once. */
