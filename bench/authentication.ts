@@ -75,6 +75,7 @@ const memoryRecords = (participants: readonly Participant[]): RecordReader => {
       return participant === undefined ? undefined : { value: participant as T, version: participant.version }
     },
     list: async () => ({ values: [], next: undefined }),
+    names: async () => [],
   }
 }
 

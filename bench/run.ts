@@ -62,6 +62,7 @@ const handlerEnvironment = async (scratch: string): Promise<Record<string, strin
     ...quietSdk,
     EXCHANGE_ADMIN_JWKS: JSON.stringify({ keys: [publicJwkOf(await newPrivateJwk('ES256'))] }),
     EXCHANGE_SIGNING_KEY: `file:${signingKey}`,
+    EXCHANGE_DATA_KEY: `file:${join(scratch, 'personal-data-key')}`,
     AWS_REGION: 'cn-northwest-1',
     ...Object.fromEntries(
       Object.values(tables).map((table) => [table.env, `bench-${table.env.toLowerCase()}`]),

@@ -2,15 +2,10 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type BuildOptions, build } from 'esbuild'
-import { authorizerHandler, routeList } from './http/routes.js'
+import { handlerModules, handlerSource } from './handlers.js'
 
 /** One deployable function: its handler module and the directory holding its bundle. */
 export type Bundle = { module: string; directory: string; bytes: number }
-
-/** Every handler module that becomes a Lambda function: each route's, and the authorizer. */
-export const handlerModules = () => [
-  ...new Set([authorizerHandler, ...routeList.map((route) => route.handler)]),
-]
 
 /** How every function is bundled: ESM for Node 22, minified, the AWS SDK left to the runtime. */
 export const bundleOptions = {
@@ -41,7 +36,7 @@ export const bundleFunctions = async (outDir: string, modules = handlerModules()
       const directory = join(outDir, module)
       const result = await build({
         ...bundleOptions,
-        entryPoints: [fileURLToPath(new URL(`./http/${module}.ts`, import.meta.url))],
+        entryPoints: [fileURLToPath(handlerSource(module))],
         outfile: join(directory, 'index.mjs'),
       })
       const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)

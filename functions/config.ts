@@ -4,8 +4,8 @@ import { buckets, tables } from './storage-layout.js'
 
 const name = z.string().min(1).max(255)
 
-/** How the exchange signs: a KMS key on AWS, a private JWK file on a laptop. */
-const SigningKey = z.union([
+/** A key held by KMS on AWS, or in a file on a laptop. */
+const KeyReference = z.union([
   z
     .string()
     .regex(/^kms:.+/)
@@ -34,7 +34,10 @@ export const Config = z.object({
     .default('exchange-local'),
   EXCHANGE_VERSION: z.string().default('0.1.0'),
   EXCHANGE_ADMIN_JWKS: AdminJwks,
-  EXCHANGE_SIGNING_KEY: SigningKey,
+  /** How the exchange signs: an asymmetric KMS key, or a private JWK file. */
+  EXCHANGE_SIGNING_KEY: KeyReference,
+  /** What wraps the data keys of personal data: a symmetric KMS key, or a file of 32 random bytes. */
+  EXCHANGE_DATA_KEY: KeyReference,
   AWS_REGION: z.string().default('cn-northwest-1'),
   /** Loopback endpoints of DynamoDB Local and s3rver; unset on AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),

@@ -9,6 +9,11 @@ import type { Bundle } from '#functions/bundle.js'
 export type ExchangeFunctionProps = {
   bundle: Bundle
   environment: Record<string, string>
+  /**
+   * Functions that read and copy documents get a whole vCPU and API Gateway's whole 30 s: hashing
+   * and copying a package of many large scans is their work, not a fault.
+   */
+  handlesDocuments: boolean
 }
 
 /**
@@ -38,8 +43,8 @@ export class ExchangeFunction extends Construct {
       architecture: Architecture.ARM_64,
       code: Code.fromAsset(props.bundle.directory),
       handler: 'index.handler',
-      memorySize: 512,
-      timeout: Duration.seconds(10),
+      memorySize: props.handlesDocuments ? 1769 : 512,
+      timeout: Duration.seconds(props.handlesDocuments ? 29 : 10),
       role: this.role,
       logGroup: this.logGroup,
       environment: props.environment,

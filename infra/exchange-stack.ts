@@ -12,6 +12,8 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers'
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb'
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events'
+import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets'
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import {
@@ -26,6 +28,7 @@ import {
 import type { Construct } from 'constructs'
 import type { Bundle } from '#functions/bundle.js'
 import { authorizerGrants, authorizerHandler, type Grant, routeList } from '#functions/http/routes.js'
+import { jobs } from '#functions/jobs/jobs.js'
 import { buckets, tables } from '#functions/storage-layout.js'
 import packageJson from '../package.json' with { type: 'json' }
 import { ExchangeFunction } from './exchange-function.js'
@@ -60,10 +63,10 @@ const mapValues = <K extends string, V, W>(record: Record<K, V>, map: (value: V,
 /** Every handler module with the union of what its routes touch; the authorizer with its own. */
 const grantsByModule = () => {
   const modules = new Map<string, Set<Grant>>([[authorizerHandler, new Set(authorizerGrants)]])
-  for (const route of routeList) {
-    const grants = modules.get(route.handler) ?? new Set()
-    for (const grant of route.grants) grants.add(grant)
-    modules.set(route.handler, grants)
+  for (const { handler, grants: needed } of [...routeList, ...jobs]) {
+    const grants = modules.get(handler) ?? new Set()
+    for (const grant of needed) grants.add(grant)
+    modules.set(handler, grants)
   }
   return modules
 }
@@ -189,12 +192,20 @@ export class ExchangeStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     })
 
+    const dataKey = new Key(this, 'PersonalDataKey', {
+      description: "Wraps the data keys that encrypt applicants' personal data, each bound to its case.",
+      enableKeyRotation: true,
+      // Without it no stored personal data can ever be read again.
+      removalPolicy: RemovalPolicy.RETAIN,
+    })
+
     // Everything functions/config.ts reads; AWS_REGION is set by the Lambda runtime itself.
     const environment = {
       EXCHANGE_ID: exchangeId.valueAsString,
       EXCHANGE_VERSION: packageJson.version,
       EXCHANGE_ADMIN_JWKS: adminJwks.valueAsString,
       EXCHANGE_SIGNING_KEY: `kms:${this.signingKey.keyArn}`,
+      EXCHANGE_DATA_KEY: `kms:${dataKey.keyArn}`,
       ...Object.fromEntries(entries(tables).map(([key, { env }]) => [env, this.tables[key].tableName])),
       ...Object.fromEntries(entries(buckets).map(([key, { env }]) => [env, this.buckets[key].bucketName])),
     }
@@ -203,11 +214,28 @@ export class ExchangeStack extends Stack {
     for (const [module, grants] of grantsByModule()) {
       const bundle = props.bundles.find((candidate) => candidate.module === module)
       if (bundle === undefined) throw new Error(`No bundle for handler module ${module}`)
-      const exchangeFunction = new ExchangeFunction(this, pascalCase(module), { bundle, environment })
-      grantPermissions(grants, { tables: this.tables, signingKey: this.signingKey }, exchangeFunction.role)
+      const exchangeFunction = new ExchangeFunction(this, pascalCase(module), {
+        bundle,
+        environment,
+        handlesDocuments: grants.has('staging:read'),
+      })
+      grantPermissions(
+        grants,
+        { tables: this.tables, signingKey: this.signingKey, buckets: this.buckets, storageKey, dataKey },
+        exchangeFunction.role,
+      )
       functions.set(module, exchangeFunction)
     }
     this.functions = functions
+    for (const job of jobs) {
+      const target = functions.get(job.handler)
+      if (target === undefined) throw new Error(`No function for job ${job.handler}`)
+      new Rule(this, `${pascalCase(job.handler)}Schedule`, {
+        description: job.summary,
+        schedule: Schedule.rate(Duration.minutes(job.everyMinutes)),
+        targets: [new LambdaFunctionTarget(target.function, { retryAttempts: 0 })],
+      })
+    }
     const functionOf = (module: string) => {
       const found = functions.get(module)
       if (found === undefined) throw new Error(`No function for handler module ${module}`)

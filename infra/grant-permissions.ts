@@ -1,14 +1,61 @@
+import { Aws, type CfnElement, Stack, Validations } from 'aws-cdk-lib'
 import type { Table } from 'aws-cdk-lib/aws-dynamodb'
-import type { IGrantable } from 'aws-cdk-lib/aws-iam'
+import { Grant as IamGrant, type IGrantable } from 'aws-cdk-lib/aws-iam'
 import type { Key } from 'aws-cdk-lib/aws-kms'
+import type { Bucket } from 'aws-cdk-lib/aws-s3'
+import { Construct } from 'constructs'
 import type { Grant } from '#functions/http/routes.js'
-import type { tables } from '#functions/storage-layout.js'
+import type { buckets } from '#functions/storage-layout.js'
+import { tables as layout } from '#functions/storage-layout.js'
 
 /** The resources a grant can name: the exchange's tables and its signing key. */
 export type GrantTargets = {
-  tables: Record<keyof typeof tables, Table>
+  tables: Record<keyof typeof layout, Table>
   signingKey: Key
+  buckets: Record<keyof typeof buckets, Bucket>
+  /** The key both document buckets are encrypted with. */
+  storageKey: Key
+  /** The key that wraps personal data's data keys. */
+  dataKey: Key
 }
+
+/** Where uploads land in staging and packages in the sealed bucket: the only prefixes functions touch. */
+const prefixes = { staging: 'uploads/*', sealed: 'packages/*' } as const
+
+/**
+ * One S3 object action on one bucket's prefix, with the storage key's data-key action S3 needs for
+ * it (SSE-KMS), usable only through S3 in this region.
+ */
+const objectAccess = (
+  targets: GrantTargets,
+  grantee: IGrantable,
+  bucket: keyof typeof buckets,
+  s3Action: 's3:GetObject' | 's3:PutObject',
+  kmsAction: 'kms:Decrypt' | 'kms:GenerateDataKey',
+) => {
+  const target = targets.buckets[bucket]
+  IamGrant.addToPrincipal({
+    grantee,
+    actions: [s3Action],
+    resourceArns: [target.arnForObjects(prefixes[bucket])],
+  })
+  // The wildcard is the object-key prefix (one action, one prefix): acknowledged for exactly it.
+  if (Construct.isConstruct(grantee)) {
+    const bucketId = Stack.of(target).getLogicalId(target.node.defaultChild as CfnElement)
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefixes[bucket]}]`,
+      reason: `Object ARNs need a key pattern; this one is the ${bucket} bucket's ${prefixes[bucket]} prefix only, for ${s3Action} alone.`,
+    })
+  }
+  IamGrant.addToPrincipal({
+    grantee,
+    actions: [kmsAction],
+    resourceArns: [targets.storageKey.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+  })
+}
+
+const [pullableIndex] = layout.inbox.indexes
 
 /**
  * The IAM actions behind each grant of the route table, on one resource each. A transaction
@@ -37,9 +84,48 @@ const permissions: Record<Grant, (targets: GrantTargets, grantee: IGrantable) =>
       'dynamodb:ConditionCheckItem',
     ),
   'nonces:write': ({ tables }, grantee) => tables.nonces.grants.actions(grantee, 'dynamodb:PutItem'),
+  // The inbox grants name the table and its one index apart: pullers query the pullable index,
+  // and nothing may query any other index or write through one.
+  'inbox:read-write': ({ tables }, grantee) => {
+    IamGrant.addToPrincipal({
+      grantee,
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      resourceArns: [tables.inbox.tableArn],
+    })
+    IamGrant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${tables.inbox.tableArn}/index/${pullableIndex.name}`],
+    })
+  },
+  // Enqueuing reads a case's order and puts messages and orders, inside the case's transaction.
+  'inbox:write': ({ tables }, grantee) =>
+    IamGrant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resourceArns: [tables.inbox.tableArn],
+    }),
+  'vault:seal': ({ dataKey }, grantee) => dataKey.grants.actions(grantee, 'kms:GenerateDataKey'),
+  'vault:open': ({ dataKey }, grantee) => dataKey.grants.actions(grantee, 'kms:Decrypt'),
   'signer:public': ({ signingKey }, grantee) => signingKey.grants.actions(grantee, 'kms:GetPublicKey'),
   'signer:sign': ({ signingKey }, grantee) =>
     signingKey.grants.actions(grantee, 'kms:Sign', 'kms:GetPublicKey'),
+  // A presigned URL acts with the presigning role's permissions: this one may only put uploads.
+  'staging:write': (targets, grantee) =>
+    objectAccess(targets, grantee, 'staging', 's3:PutObject', 'kms:GenerateDataKey'),
+  'staging:read': (targets, grantee) =>
+    objectAccess(targets, grantee, 'staging', 's3:GetObject', 'kms:Decrypt'),
+  // Copies and package.json; no delete, no retention change: Object Lock keeps what is written.
+  'sealed:write': (targets, grantee) =>
+    objectAccess(targets, grantee, 'sealed', 's3:PutObject', 'kms:GenerateDataKey'),
+  'sealed:read': (targets, grantee) =>
+    objectAccess(targets, grantee, 'sealed', 's3:GetObject', 'kms:Decrypt'),
 }
 
 /** Gives `grantee` exactly the permissions `grants` name, and nothing else. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose'
 
@@ -22,4 +23,13 @@ export const ensurePrivateJwk = async (path: string, alg: 'ES256' | 'EdDSA' = 'E
   await writeFile(path, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
   await chmod(path, 0o600)
   return jwk
+}
+
+/** Creates a file of 32 random bytes (base64, mode 0600) unless it exists: the local data-key master. */
+export const ensureSecretKey = async (path: string): Promise<void> => {
+  try {
+    await writeFile(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
 }

@@ -7,6 +7,7 @@ const Settings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   EXCHANGE_ID: z.string().default('exchange-local'),
   EXCHANGE_DATA_DIR: z.string().min(1).default('.local'),
+  EXCHANGE_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   // Checked here, before any store starts, with the same schema the functions use.
   EXCHANGE_ADMIN_JWKS: AdminJwks.optional(),
 })
@@ -24,6 +25,7 @@ const exchange = await startLocalExchange({
   dataDir: settings.EXCHANGE_DATA_DIR,
   port: settings.PORT,
   exchangeId: settings.EXCHANGE_ID,
+  tickSeconds: settings.EXCHANGE_TICK_SECONDS,
   ...(settings.EXCHANGE_ADMIN_JWKS === undefined
     ? {}
     : { adminJwks: JSON.stringify(settings.EXCHANGE_ADMIN_JWKS) }),

@@ -6,10 +6,12 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { ChainHead } from '#shared/audit/audit-event.js'
+import { type Placement, placeMessages } from '#shared/inbox/enqueue.js'
+import type { InboxOrder } from '#shared/inbox/inbox-store.js'
 import { type Change, type ChangeWriter, WriteConflict } from '#shared/store/changes.js'
 import { deadlineShard, keys, partyKey } from './dynamodb-keys.js'
 
-export type ChangeTables = { state: string; audit: string }
+export type ChangeTables = { state: string; audit: string; inbox: string }
 
 type Item = Record<string, AttributeValue>
 
@@ -30,8 +32,30 @@ const ownerIs = (owner: string) => ({
 
 const doc = (value: object) => ({ doc: { S: JSON.stringify(value) } })
 
+/** A case's inbox order is still as read (`undefined`: it must not exist yet). */
+const orderIs = (expected: InboxOrder | undefined) =>
+  expected === undefined
+    ? mustNotExist
+    : {
+        ConditionExpression: '#nextSeq = :nextSeq AND #pending = :pending',
+        ExpressionAttributeNames: { '#nextSeq': 'nextSeq', '#pending': 'pending' },
+        ExpressionAttributeValues: {
+          ':nextSeq': { N: String(expected.nextSeq) },
+          ':pending': { N: String(expected.pending) },
+        },
+      }
+
+const orderItem = (order: InboxOrder) => ({
+  nextSeq: { N: String(order.nextSeq) },
+  pending: { N: String(order.pending) },
+})
+
 /** The transaction item of one change (chain heads are added once per chain, after all changes). */
-const itemOf = (tables: ChangeTables, change: Change): TransactWriteItem => {
+const itemOf = (
+  tables: ChangeTables,
+  change: Change,
+  placementOf: (change: Change) => Placement,
+): TransactWriteItem => {
   const put = (TableName: string, Item: Item, condition: object): TransactWriteItem => ({
     Put: { TableName, Item, ...condition },
   })
@@ -127,12 +151,62 @@ const itemOf = (tables: ChangeTables, change: Change): TransactWriteItem => {
         { ...keys.package(change.caseId, change.packageId), ...doc(change.value) },
         mustNotExist,
       )
+    case 'enqueue-message': {
+      const { seq, visible } = placementOf(change)
+      return put(
+        tables.inbox,
+        {
+          ...keys.inboxMessage(change.recipient, change.message.caseId, seq),
+          deliveryCount: { N: '0' },
+          // In the pullable index only while it is its case's oldest unacked message.
+          ...(visible ? { queue: { S: change.recipient }, visibleAt: { N: String(change.visibleAt) } } : {}),
+          ...doc(change.message),
+        },
+        mustNotExist,
+      )
+    }
+    case 'ack-message':
+      return {
+        Delete: {
+          TableName: tables.inbox,
+          Key: keys.inboxMessage(change.recipient, change.caseId, change.seq),
+          ConditionExpression: '#lease = :lease',
+          ExpressionAttributeNames: { '#lease': 'lease' },
+          ExpressionAttributeValues: { ':lease': { S: change.lease } },
+        },
+      }
+    case 'put-inbox-order':
+      return put(
+        tables.inbox,
+        { ...keys.inboxOrder(change.recipient, change.caseId), ...orderItem(change.order) },
+        orderIs(change.expected),
+      )
+    case 'reveal-message':
+      return {
+        Update: {
+          TableName: tables.inbox,
+          Key: keys.inboxMessage(change.recipient, change.caseId, change.seq),
+          UpdateExpression: 'SET #queue = :recipient, #visibleAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#queue': 'queue', '#visibleAt': 'visibleAt' },
+          ExpressionAttributeValues: {
+            ':recipient': { S: change.recipient },
+            ':at': { N: String(change.visibleAt) },
+          },
+        },
+      }
   }
 }
 
-/** One transaction item per change, plus one head update per chain touched. */
+/** One transaction item per change, plus one head update per chain and one order move per inbox case touched. */
 const toTransaction = (tables: ChangeTables, changes: readonly Change[]) => {
-  const items = changes.map((change) => ({ change, item: itemOf(tables, change) }))
+  const { placements, moves } = placeMessages(changes)
+  const placementOf = (change: Change) => {
+    const placement = placements.get(change)
+    if (placement === undefined) throw new Error(`no inbox placement for ${change.kind}`)
+    return placement
+  }
+  const items = changes.map((change) => ({ change, item: itemOf(tables, change, placementOf) }))
   const heads = new Map<string, { first: number; last: ChainHead; change: Change }>()
   for (const change of changes) {
     if (change.kind !== 'append-event') continue
@@ -154,6 +228,19 @@ const toTransaction = (tables: ChangeTables, changes: readonly Change[]) => {
                 ConditionExpression: 'seq = :previous',
                 ExpressionAttributeValues: { ':previous': { N: String(first) } },
               }),
+        },
+      },
+    })
+  }
+  // Likewise a case's inbox order moves once, from the order the first message read.
+  for (const { recipient, caseId, from, to, change } of moves) {
+    items.push({
+      change,
+      item: {
+        Put: {
+          TableName: tables.inbox,
+          Item: { ...keys.inboxOrder(recipient, caseId), ...orderItem(to) },
+          ...orderIs(from),
         },
       },
     })

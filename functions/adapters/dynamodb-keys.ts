@@ -22,6 +22,33 @@ export const keys = {
     pk: { S: `chain#${chain}` },
     sk: { S: `event#${String(seq).padStart(12, '0')}` },
   }),
+  /** Inbox: a recipient's message, right after its case's order item and in seq order after it. */
+  inboxMessage: (recipient: string, caseId: string, seq: number): Key => ({
+    pk: { S: recipient },
+    sk: { S: inboxMessageSort(caseId, seq) },
+  }),
+  /** Inbox: a recipient's order of one case (next seq, pending count). */
+  inboxOrder: (recipient: string, caseId: string): Key => ({
+    pk: { S: recipient },
+    sk: { S: inboxCaseSort(caseId) },
+  }),
+}
+
+/**
+ * The sort key of a case's order item in a recipient's inbox. Its messages follow it directly
+ * (case ids hold no character that sorts before `#`), so one Query reads the order and the oldest.
+ */
+export const inboxCaseSort = (caseId: string) => `case#${caseId}`
+
+/** The sort key of an inbox message: its case's, then its seq in twelve digits so keys sort by seq. */
+export const inboxMessageSort = (caseId: string, seq: number) =>
+  `${inboxCaseSort(caseId)}#${String(seq).padStart(12, '0')}`
+
+/** The case and seq of an inbox message's sort key. */
+export const inboxPosition = (sk: string): { caseId: string; seq: number } => {
+  const match = /^case#(.+)#(\d{12})$/.exec(sk)
+  if (match?.[1] === undefined || match[2] === undefined) throw new Error(`not an inbox message key: ${sk}`)
+  return { caseId: match[1], seq: Number(match[2]) }
 }
 
 /** The partition every item of a case shares, so one Query reads the case, its legs and packages. */

@@ -1,5 +1,10 @@
-import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
-import type { Collection, Page, RecordReader, Stored } from '#shared/store/changes.js'
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb'
+import type { Collection, Namespace, Page, RecordReader, Stored } from '#shared/store/changes.js'
 import { keys } from './dynamodb-keys.js'
 
 /**
@@ -38,5 +43,24 @@ export const dynamodbRecordReader = (client: DynamoDBClient, tableName: string):
       values: items.flatMap((item) => (item.doc?.S === undefined ? [] : [JSON.parse(item.doc.S) as T])),
       next: Items.length > page.limit ? items.at(-1)?.sk?.S : undefined,
     }
+  },
+
+  async names(namespace: Namespace): Promise<string[]> {
+    const names: string[] = []
+    let start: Record<string, AttributeValue> | undefined
+    do {
+      const { Items = [], LastEvaluatedKey } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :namespace',
+          ExpressionAttributeValues: { ':namespace': { S: namespace } },
+          ConsistentRead: true,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      )
+      for (const item of Items) if (item.sk?.S !== undefined) names.push(item.sk.S)
+      start = LastEvaluatedKey
+    } while (start !== undefined)
+    return names
   },
 })

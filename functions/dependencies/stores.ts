@@ -1,8 +1,13 @@
+import { randomBytes } from 'node:crypto'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { AckDeps } from '#shared/inbox/ack-messages.js'
+import type { EnqueueDeps } from '#shared/inbox/enqueue.js'
+import type { PullDeps } from '#shared/inbox/pull-messages.js'
 import type { RegistryDeps } from '#shared/registry/register-participant.js'
 import type { AuthenticateDeps } from '#shared/trust/authenticate.js'
 import { dynamodbChainReader } from '../adapters/dynamodb-chain-reader.js'
 import { dynamodbChangeWriter } from '../adapters/dynamodb-change-writer.js'
+import { dynamodbInboxStore } from '../adapters/dynamodb-inbox-store.js'
 import { dynamodbRecordReader } from '../adapters/dynamodb-record-reader.js'
 import { dynamodbReplayGuard } from '../adapters/dynamodb-replay-guard.js'
 import { joseSignatureVerifier } from '../adapters/jose-signature-verifier.js'
@@ -25,13 +30,16 @@ export const dynamodbClient = (settings: Config) =>
 const clock = () => new Date()
 
 /** Everything the registry and authentication need, built from one configuration. */
-export const storeDependencies = (settings: Config) => {
-  const client = dynamodbClient(settings)
+export const storeDependencies = (settings: Config, client: DynamoDBClient = dynamodbClient(settings)) => {
   const records = dynamodbRecordReader(client, settings.STATE_TABLE)
   const registry: RegistryDeps & { adminJwks: Config['EXCHANGE_ADMIN_JWKS'] } = {
     records,
     chains: dynamodbChainReader(client, settings.AUDIT_TABLE),
-    writer: dynamodbChangeWriter(client, { state: settings.STATE_TABLE, audit: settings.AUDIT_TABLE }),
+    writer: dynamodbChangeWriter(client, {
+      state: settings.STATE_TABLE,
+      audit: settings.AUDIT_TABLE,
+      inbox: settings.INBOX_TABLE,
+    }),
     clock,
     newEventId: () => uuidV7(clock()),
     adminJwks: settings.EXCHANGE_ADMIN_JWKS,
@@ -44,7 +52,18 @@ export const storeDependencies = (settings: Config) => {
     exchangeId: settings.EXCHANGE_ID,
     clock,
   }
-  return { registry, trust }
+  // Pull and ack, and what a case write needs to enqueue messages (spread it into its deps).
+  const inbox: AckDeps & PullDeps & EnqueueDeps = {
+    writer: registry.writer,
+    chains: registry.chains,
+    clock,
+    newEventId: registry.newEventId,
+    inbox: dynamodbInboxStore(client, settings.INBOX_TABLE),
+    newMessageId: () => uuidV7(clock()),
+    newLeaseToken: () => randomBytes(16).toString('base64url'),
+    random: Math.random,
+  }
+  return { registry, trust, inbox }
 }
 
 let built: ReturnType<typeof storeDependencies> | undefined

@@ -104,7 +104,14 @@ export const openApiDocument = (routes: readonly Route[], about: { version: stri
     },
     servers: [{ url: about.serverUrl }],
     security: [{ exchangeToken: [] }],
-    tags: [{ name: 'Discovery' }, { name: 'Registry' }],
+    tags: [
+      { name: 'Discovery' },
+      { name: 'Registry' },
+      { name: 'Clock' },
+      { name: 'Inbox' },
+      { name: 'Documents' },
+      { name: 'Cases' },
+    ],
     paths,
     components: {
       schemas: components(),

@@ -1,4 +1,13 @@
 import * as z from 'zod'
+import { CaseSubmission, SubmissionAnswer } from '#shared/cases/case.js'
+import { CaseView } from '#shared/cases/case-view.js'
+import { CaseList, CaseQuery } from '#shared/cases/list-cases.js'
+import { TransitionAnswer, TransitionRequest } from '#shared/cases/transition-leg.js'
+import { Calendar, CalendarCorrection, CalendarYear } from '#shared/clock/calendar.js'
+import { AckRequest, AckResult } from '#shared/inbox/ack-messages.js'
+import { PulledMessages, PullRequest } from '#shared/inbox/pull-messages.js'
+import { CaseId, PackageId, PackageList, PackageView } from '#shared/packages/sealed-package.js'
+import { UploadList, UploadRequest } from '#shared/packages/upload.js'
 import { Agreement, AgreementInput } from '#shared/registry/agreement.js'
 import { AgreementId, ItemCode, ParticipantId } from '#shared/registry/ids.js'
 import { Item, ItemInput } from '#shared/registry/item.js'
@@ -28,8 +37,24 @@ export type Grant =
   | 'state:write'
   | 'audit:write'
   | 'nonces:write'
+  /** Pull and ack: list pullable messages, lease, read, remove and reveal them, move case orders. */
+  | 'inbox:read-write'
+  /** Enqueue with a case write: read case orders, put messages and orders. */
+  | 'inbox:write'
   | 'signer:public'
   | 'signer:sign'
+  /** Presign uploads into staging (`uploads/`). */
+  | 'staging:write'
+  /** Read staged uploads, to measure them and copy them into a package. */
+  | 'staging:read'
+  /** Write sealed packages (`packages/`). */
+  | 'sealed:write'
+  /** Presign downloads of sealed packages. */
+  | 'sealed:read'
+  /** Encrypt personal data under a fresh data key. */
+  | 'vault:seal'
+  /** Decrypt personal data. */
+  | 'vault:open'
 
 type Schema = z.ZodType
 type ObjectSchema = z.ZodObject
@@ -50,7 +75,7 @@ export type Route<
   /** Roles of which the caller needs one; absent means any authenticated participant. */
   roles?: readonly Role[]
   summary: string
-  tag: 'Discovery' | 'Registry'
+  tag: 'Discovery' | 'Registry' | 'Clock' | 'Inbox' | 'Documents' | 'Cases'
   params?: P
   query?: Q
   body?: B
@@ -74,6 +99,27 @@ const participantParams = z.strictObject({ id: ParticipantId })
 const registeredParticipantParams = z.strictObject({ id: RegisteredParticipantId })
 const admin = ['admin'] as const
 const registryWrite = ['state:read', 'state:write', 'audit:write'] as const
+const caseParams = z.strictObject({ caseId: CaseId })
+const packageRead = ['state:read', 'audit:write', 'sealed:read'] as const
+/** A case write reads and writes state, seals packages, signs, encrypts and sends messages. */
+const caseWrite = [
+  'state:read',
+  'state:write',
+  'audit:write',
+  'inbox:write',
+  'staging:read',
+  'sealed:write',
+  'signer:sign',
+  'vault:seal',
+  'vault:open',
+] as const
+const calendarParams = z.strictObject({
+  year: z
+    .string()
+    .regex(/^\d{4}$/, { error: 'must be a year from 2000 to 2100' })
+    .transform(Number)
+    .pipe(CalendarYear),
+})
 
 /** Every route of the exchange, declared once. */
 export const routes = {
@@ -270,6 +316,153 @@ export const routes = {
     params: z.strictObject({ id: AgreementId }),
     response: Agreement,
     grants: ['state:read'],
+  }),
+  putCalendar: route({
+    method: 'PUT',
+    path: '/v1/calendar/{year}',
+    handler: 'calendar/put-calendar',
+    auth: 'participant',
+    roles: admin,
+    summary: "Correct a year's holidays and make-up working days, e.g. once published (admin).",
+    tag: 'Clock',
+    params: calendarParams,
+    body: CalendarCorrection,
+    response: Calendar,
+    creates: true,
+    grants: registryWrite,
+  }),
+  getCalendar: route({
+    method: 'GET',
+    path: '/v1/calendar/{year}',
+    handler: 'calendar/get-calendar',
+    auth: 'participant',
+    summary: "The working-day calendar deadlines count with: the admin's correction, else the built-in one.",
+    tag: 'Clock',
+    params: calendarParams,
+    response: Calendar,
+    grants: ['state:read'],
+  }),
+  pullMessages: route({
+    method: 'POST',
+    path: '/v1/inbox/pull',
+    handler: 'inbox/pull-messages',
+    auth: 'participant',
+    summary:
+      'Lease up to `max` of your longest-waiting messages for `leaseSeconds`; send `{}` for the ' +
+      'defaults. Per case only the oldest unacked message is handed out; one not acked within its lease ' +
+      'comes back with deliveryCount + 1.',
+    tag: 'Inbox',
+    body: PullRequest,
+    response: PulledMessages,
+    grants: ['inbox:read-write'],
+  }),
+  ackMessages: route({
+    method: 'POST',
+    path: '/v1/inbox/ack',
+    handler: 'inbox/ack-messages',
+    auth: 'participant',
+    summary:
+      'Remove the messages your leases hold; each ack is an audit event. A lease that no longer holds ' +
+      'its message (acked, expired and leased again, not yours) counts as stale, never as an error.',
+    tag: 'Inbox',
+    body: AckRequest,
+    response: AckResult,
+    grants: ['inbox:read-write', 'audit:write'],
+  }),
+  createUploads: route({
+    method: 'POST',
+    path: '/v1/uploads',
+    handler: 'documents/create-uploads',
+    auth: 'participant',
+    roles: ['accepting', 'home'],
+    summary:
+      'Announce up to 50 files (each at most 50 MiB) by name, type, size and SHA-256; each answer is a URL ' +
+      'that takes exactly those bytes with `PUT` and exactly the given `headers` for 15 minutes. List the ' +
+      'documentIds in a manifest to seal them; uploads no manifest names are deleted after a day.',
+    tag: 'Documents',
+    body: UploadRequest,
+    response: UploadList,
+    creates: true,
+    grants: ['state:write', 'audit:write', 'staging:write'],
+  }),
+  listPackages: route({
+    method: 'GET',
+    path: '/v1/cases/{caseId}/packages',
+    handler: 'documents/list-packages',
+    auth: 'participant',
+    summary:
+      "A case's sealed packages, oldest first: parties get download URLs (15 minutes), auditors the same " +
+      'without URLs. Each package read is an audit event.',
+    tag: 'Documents',
+    params: caseParams,
+    response: PackageList,
+    grants: packageRead,
+  }),
+  getPackage: route({
+    method: 'GET',
+    path: '/v1/cases/{caseId}/packages/{packageId}',
+    handler: 'documents/get-package',
+    auth: 'participant',
+    summary:
+      'One sealed package: the manifest as signed, the exchange seal over it, and its documents with ' +
+      'download URLs for parties (15 minutes). The read is an audit event.',
+    tag: 'Documents',
+    params: z.strictObject({ caseId: CaseId, packageId: PackageId }),
+    response: PackageView,
+    grants: packageRead,
+  }),
+  submitCase: route({
+    method: 'POST',
+    path: '/v1/cases',
+    handler: 'cases/submit-case',
+    auth: 'participant',
+    roles: ['accepting'],
+    summary:
+      'Hand a case to its home(s): one home for online and proxy cases, two or more for joint processing. ' +
+      'The manifest is verified and its documents sealed; the answer carries the signed receipt. The same ' +
+      'acceptingRef with the same body answers 200 with the same answer; with another body, 409.',
+    tag: 'Cases',
+    body: CaseSubmission,
+    response: SubmissionAnswer,
+    creates: true,
+    grants: caseWrite,
+  }),
+  listCases: route({
+    method: 'GET',
+    path: '/v1/cases',
+    handler: 'cases/list-cases',
+    auth: 'participant',
+    summary: 'Your own cases in one role, newest first; a home sees its own legs.',
+    tag: 'Cases',
+    query: CaseQuery,
+    response: CaseList,
+    grants: ['state:read'],
+  }),
+  getCase: route({
+    method: 'GET',
+    path: '/v1/cases/{caseId}',
+    handler: 'cases/get-case',
+    auth: 'participant',
+    summary: "A case and its legs, for its parties; auditors see the applicant's personal data masked.",
+    tag: 'Cases',
+    params: caseParams,
+    response: CaseView,
+    grants: ['state:read', 'vault:open'],
+  }),
+  transitionLeg: route({
+    method: 'POST',
+    path: '/v1/cases/{caseId}/legs/{home}/transitions',
+    handler: 'cases/transition-leg',
+    auth: 'participant',
+    roles: ['accepting', 'home'],
+    summary:
+      "Move one home's leg: approve-intake, reject-intake, accept, request-supplement, resubmit, approve, " +
+      'reject, deliver or withdraw, with the version you read. A retry of an applied request answers the same.',
+    tag: 'Cases',
+    params: z.strictObject({ caseId: CaseId, home: ParticipantId }),
+    body: TransitionRequest,
+    response: TransitionAnswer,
+    grants: caseWrite,
   }),
 } as const
 

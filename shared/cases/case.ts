@@ -85,14 +85,13 @@ export const CaseSubmission = z
   .meta({ id: 'CaseSubmission' })
 export type CaseSubmission = z.infer<typeof CaseSubmission>
 
-/** One home's part of a case as parties see it. */
-export const LegView = z
+/** What `POST /v1/cases` answers: the case, its legs and the exchange's signed receipt. */
+export const SubmissionAnswer = z
   .object({
-    home: ParticipantId,
-    status: LegStatus,
-    version: z.number().int().min(1),
-    deadline: Instant.optional(),
-    overdue: z.boolean(),
-    warning: z.boolean(),
+    caseId: z.string(),
+    acceptingRef: z.string(),
+    legs: z.array(z.object({ home: ParticipantId, status: LegStatus, version: z.number().int() })),
+    receipt: z.string().describe('exchange-receipt+jwt over { caseId, acceptingRef, manifestSha256 }'),
   })
-  .meta({ id: 'Leg' })
+  .meta({ id: 'SubmissionAnswer' })
+export type SubmissionAnswer = z.infer<typeof SubmissionAnswer>

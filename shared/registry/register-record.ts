@@ -1,5 +1,5 @@
 import { commitAudited } from '../audit/append-audited.js'
-import type { Collection } from '../store/changes.js'
+import type { Change, Collection } from '../store/changes.js'
 import type { Principal } from '../trust/principal.js'
 import type { RegistryDeps } from './register-participant.js'
 import { nextVersion, type RecordMeta } from './versioned.js'
@@ -17,6 +17,8 @@ export const registerRecord = <F extends object>(
     actor: Principal
     /** What the audit event may say of the record: ids and numbers, never personal data. */
     details: Record<string, unknown>
+    /** Index entries that must move with the record, from its current state (if any). */
+    indexes?: (current: (F & RecordMeta) | undefined) => Change[]
   },
 ): Promise<{ value: F & RecordMeta; created: boolean }> =>
   commitAudited(deps, async () => {
@@ -34,6 +36,7 @@ export const registerRecord = <F extends object>(
           version: value.version,
           expectedVersion: current?.version ?? 0,
         },
+        ...(command.indexes?.(current?.value) ?? []),
       ],
       audit: [
         {

@@ -6,7 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import type { IConstruct } from 'constructs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundleFunctions, handlerModules } from '#functions/bundle.js'
+import { bundleFunctions } from '#functions/bundle.js'
+import { handlerModules } from '#functions/handlers.js'
 import { authorizerHandler, routeList } from '#functions/http/routes.js'
 import { buckets, tables } from '#functions/storage-layout.js'
 import cdkJson from '../../cdk.json' with { type: 'json' }
@@ -131,6 +132,7 @@ describe('the functions', () => {
       'EXCHANGE_VERSION',
       'EXCHANGE_ADMIN_JWKS',
       'EXCHANGE_SIGNING_KEY',
+      'EXCHANGE_DATA_KEY',
       ...Object.values(tables).map((layout) => layout.env),
       ...Object.values(buckets).map((layout) => layout.env),
     ]
@@ -328,6 +330,108 @@ describe('least privilege', () => {
       'dynamodb:PutItem',
       'dynamodb:Query',
     ])
+  })
+
+  it('lets the inbox functions work the inbox table, query only its pullable index, and touch no state', () => {
+    const inboxArn = JSON.stringify(arnOf(stack.tables.inbox))
+    for (const module of ['inbox/pull-messages', 'inbox/ack-messages']) {
+      const permissions = dataActions(permissionsOf(module))
+      expect(
+        permissions
+          .filter(({ resource }) => JSON.stringify(resource) === inboxArn)
+          .map(({ action }) => action)
+          .sort(),
+      ).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ])
+      expect(permissions.filter(({ resource }) => JSON.stringify(resource).includes('/index/'))).toEqual([
+        {
+          action: 'dynamodb:Query',
+          resource: {
+            'Fn::Join': ['', [arnOf(stack.tables.inbox), `/index/${tables.inbox.indexes[0].name}`]],
+          },
+        },
+      ])
+      const state = JSON.stringify(arnOf(stack.tables.state))
+      expect(permissions.filter(({ resource }) => JSON.stringify(resource).includes(state))).toEqual([])
+    }
+  })
+
+  /** The S3 object permissions of a function, and its permissions on the buckets' storage key. */
+  const documentAccess = (module: string) => {
+    const permissions = dataActions(permissionsOf(module))
+    const objects = permissions
+      .filter(({ action }) => action.startsWith('s3:'))
+      .map(({ action, resource }) => ({ action, resource }))
+    const storageKey = template.findResources('AWS::KMS::Key', {
+      Properties: { Description: Match.stringLikeRegexp('document buckets') },
+    })
+    const [storageKeyId] = Object.keys(storageKey)
+    const keyActions = permissions
+      .filter(
+        ({ resource }) =>
+          JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [storageKeyId, 'Arn'] }),
+      )
+      .map(({ action }) => action)
+      .sort()
+    return { objects, keyActions, storageKeyId }
+  }
+
+  const objectsUnder = (bucket: keyof typeof buckets, prefix: string) => ({
+    'Fn::Join': ['', [arnOf(stack.buckets[bucket]), `/${prefix}`]],
+  })
+
+  it('lets the upload function put objects only under uploads/ in staging, and read none', () => {
+    const { objects, keyActions } = documentAccess('documents/create-uploads')
+    expect(objects).toEqual([{ action: 's3:PutObject', resource: objectsUnder('staging', 'uploads/*') }])
+    expect(keyActions).toEqual(['kms:GenerateDataKey'])
+  })
+
+  it('lets the package read functions get objects only under packages/ in sealed, and write none', () => {
+    for (const module of ['documents/list-packages', 'documents/get-package']) {
+      const { objects, keyActions } = documentAccess(module)
+      expect(objects).toEqual([{ action: 's3:GetObject', resource: objectsUnder('sealed', 'packages/*') }])
+      expect(keyActions).toEqual(['kms:Decrypt'])
+      const writes = dataActions(permissionsOf(module)).filter(({ action }) =>
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].includes(action),
+      )
+      for (const { resource } of writes) expect(resource).toEqual(arnOf(stack.tables.audit))
+    }
+  })
+
+  it('uses the storage key only through S3 in the stack region', () => {
+    const { storageKeyId } = documentAccess('documents/create-uploads')
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as (Statement & { Condition?: unknown })[],
+    )
+    const onKey = statements.filter(
+      (statement) =>
+        JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [storageKeyId, 'Arn'] }),
+    )
+    expect(onKey.length).toBeGreaterThan(0)
+    for (const statement of onKey) {
+      expect(statement.Condition).toEqual({
+        StringEquals: {
+          'kms:ViaService': {
+            'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+          },
+        },
+      })
+    }
+  })
+
+  it('lets no function delete an object, change its retention or bypass Object Lock', () => {
+    for (const module of handlerModules()) {
+      for (const { action } of dataActions(permissionsOf(module)).filter(({ action }) =>
+        action.startsWith('s3:'),
+      )) {
+        expect(['s3:GetObject', 's3:PutObject'], `${module} may ${action}`).toContain(action)
+      }
+    }
   })
 
   it('names a resource in every permission, never a wildcard', () => {

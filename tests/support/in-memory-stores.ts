@@ -6,6 +6,7 @@ import {
   type Change,
   type ChangeWriter,
   type Collection,
+  type Namespace,
   type Page,
   type RecordReader,
   type Stored,
@@ -29,7 +30,8 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
  */
 export class InMemoryStores implements RecordReader, ChainReader, ChangeWriter {
   readonly records = new Map<string, Stored<unknown>>()
-  readonly kids = new Map<string, string>()
+  /** Claimed names per namespace, each with its owner. */
+  readonly namespaces = new Map<string, Map<string, string>>()
   readonly heads = new Map<string, ChainHead>()
   readonly events = new Map<string, AuditEvent[]>()
   /** Every change list handed to `commit`, written or not. */
@@ -67,6 +69,21 @@ export class InMemoryStores implements RecordReader, ChainReader, ChangeWriter {
     const taken = ids.slice(0, page.limit)
     const values = taken.map((id) => copy(this.records.get(`${prefix}${id}`)?.value) as T)
     return { values, next: ids.length > page.limit ? taken.at(-1) : undefined }
+  }
+
+  /** The key ids claimed so far, each with its owner. */
+  get kids(): Map<string, string> {
+    return this.space('kid')
+  }
+
+  private space(namespace: string): Map<string, string> {
+    const names = this.namespaces.get(namespace) ?? new Map<string, string>()
+    this.namespaces.set(namespace, names)
+    return names
+  }
+
+  async names(namespace: Namespace): Promise<string[]> {
+    return [...this.space(namespace).keys()].sort()
   }
 
   async head(chain: string): Promise<ChainHead | undefined> {
@@ -122,21 +139,21 @@ export class InMemoryStores implements RecordReader, ChainReader, ChangeWriter {
           break
         }
         case 'claim': {
-          const owner = this.kids.get(change.name)
+          const owner = this.space(change.namespace).get(change.name)
           items.push({
             change,
-            item: `kid|${change.name}`,
+            item: `${change.namespace}|${change.name}`,
             holds: owner === undefined || owner === change.owner,
-            apply: () => this.kids.set(change.name, change.owner),
+            apply: () => this.space(change.namespace).set(change.name, change.owner),
           })
           break
         }
         case 'release':
           items.push({
             change,
-            item: `kid|${change.name}`,
-            holds: this.kids.get(change.name) === change.owner,
-            apply: () => this.kids.delete(change.name),
+            item: `${change.namespace}|${change.name}`,
+            holds: this.space(change.namespace).get(change.name) === change.owner,
+            apply: () => this.space(change.namespace).delete(change.name),
           })
           break
         case 'append-event': {

@@ -113,14 +113,23 @@ describe('commitAudited', () => {
     expect(stores.heads.get('participant#admin')).toMatchObject({ seq: 2, hash: events[1]?.hash })
   })
 
-  it('writes nothing and answers the result when there are no changes', async () => {
+  it('writes nothing and answers the result when there are neither changes nor events', async () => {
     const build = vi.fn(
-      async (): Promise<AuditedChange<string>> => ({ changes: [], audit: [draft()], result: 'same' }),
+      async (): Promise<AuditedChange<string>> => ({ changes: [], audit: [], result: 'same' }),
     )
     await expect(commitAudited(deps, build)).resolves.toBe('same')
     expect(build).toHaveBeenCalledTimes(1)
     expect(stores.attempts).toEqual([])
     expect(stores.heads.size).toBe(0)
+  })
+
+  it('writes an event alone, as a read that must be audited does', async () => {
+    const build = vi.fn(
+      async (): Promise<AuditedChange<string>> => ({ changes: [], audit: [draft()], result: 'read' }),
+    )
+    await expect(commitAudited(deps, build)).resolves.toBe('read')
+    expect(stores.attempts).toHaveLength(1)
+    expect(stores.heads.size).toBe(1)
   })
 
   it('rebuilds from fresh reads after contention', async () => {
