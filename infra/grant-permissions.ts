@@ -56,6 +56,14 @@ const objectAccess = (
 }
 
 const [pullableIndex] = layout.inbox.indexes
+const [byParty, byDeadline] = layout.state.indexes
+
+const queryIndex = (tableArn: string, index: string, grantee: IGrantable) =>
+  IamGrant.addToPrincipal({
+    grantee,
+    actions: ['dynamodb:Query'],
+    resourceArns: [`${tableArn}/index/${index}`],
+  })
 
 /**
  * The IAM actions behind each grant of the route table, on one resource each. A transaction
@@ -66,6 +74,9 @@ const [pullableIndex] = layout.inbox.indexes
 const permissions: Record<Grant, (targets: GrantTargets, grantee: IGrantable) => void> = {
   'state:read': ({ tables }, grantee) =>
     tables.state.grants.actions(grantee, 'dynamodb:GetItem', 'dynamodb:Query'),
+  // Table grants cover the table alone; each index query is granted on that index only.
+  'state:by-party': ({ tables }, grantee) => queryIndex(tables.state.tableArn, byParty.name, grantee),
+  'state:by-deadline': ({ tables }, grantee) => queryIndex(tables.state.tableArn, byDeadline.name, grantee),
   'state:write': ({ tables }, grantee) =>
     tables.state.grants.actions(
       grantee,
@@ -98,11 +109,7 @@ const permissions: Record<Grant, (targets: GrantTargets, grantee: IGrantable) =>
       ],
       resourceArns: [tables.inbox.tableArn],
     })
-    IamGrant.addToPrincipal({
-      grantee,
-      actions: ['dynamodb:Query'],
-      resourceArns: [`${tables.inbox.tableArn}/index/${pullableIndex.name}`],
-    })
+    queryIndex(tables.inbox.tableArn, pullableIndex.name, grantee)
   },
   // Enqueuing reads a case's order and puts messages and orders, inside the case's transaction.
   'inbox:write': ({ tables }, grantee) =>

@@ -34,6 +34,10 @@ import {
  */
 export type Grant =
   | 'state:read'
+  /** Query a participant's cases through the by-party index. */
+  | 'state:by-party'
+  /** Query legs by deadline through the by-deadline index (the supervision sweep). */
+  | 'state:by-deadline'
   | 'state:write'
   | 'audit:write'
   | 'nonces:write'
@@ -436,7 +440,7 @@ export const routes = {
     tag: 'Cases',
     query: CaseQuery,
     response: CaseList,
-    grants: ['state:read'],
+    grants: ['state:read', 'state:by-party'],
   }),
   getCase: route({
     method: 'GET',

@@ -16,6 +16,6 @@ export const jobs: readonly Job[] = [
     handler: 'jobs/supervise-deadlines',
     summary: 'Raises deadline warnings and overdue notices (电子监察), once each.',
     everyMinutes: 1,
-    grants: ['state:read', 'state:write', 'audit:write', 'inbox:write'],
+    grants: ['state:read', 'state:by-deadline', 'state:write', 'audit:write', 'inbox:write'],
   },
 ]

@@ -8,6 +8,7 @@ import type { IConstruct } from 'constructs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleFunctions } from '#functions/bundle.js'
 import { handlerModules } from '#functions/handlers.js'
+import { jobs } from '#functions/jobs/jobs.js'
 import { authorizerHandler, routeList } from '#functions/http/routes.js'
 import { buckets, tables } from '#functions/storage-layout.js'
 import cdkJson from '../../cdk.json' with { type: 'json' }
@@ -383,6 +384,28 @@ describe('least privilege', () => {
 
   const objectsUnder = (bucket: keyof typeof buckets, prefix: string) => ({
     'Fn::Join': ['', [arnOf(stack.buckets[bucket]), `/${prefix}`]],
+  })
+
+  it('lets the case listing query the by-party index alone, and the sweep the by-deadline index alone', () => {
+    const indexQueries = (module: string) =>
+      dataActions(permissionsOf(module)).filter(({ resource }) => JSON.stringify(resource).includes('/index/'))
+    const onIndex = (name: string) => ({
+      action: 'dynamodb:Query',
+      resource: { 'Fn::Join': ['', [arnOf(stack.tables.state), `/index/${name}`]] },
+    })
+    const [byParty, byDeadline] = tables.state.indexes
+    expect(indexQueries('cases/list-cases')).toEqual([onIndex(byParty.name)])
+    expect(indexQueries('jobs/supervise-deadlines')).toEqual([onIndex(byDeadline.name)])
+    expect(indexQueries('cases/get-case')).toEqual([])
+  })
+
+  it('runs every scheduled job on its EventBridge schedule', () => {
+    for (const job of jobs) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${job.everyMinutes} minute${job.everyMinutes === 1 ? '' : 's'})`,
+        Targets: Match.arrayWith([Match.objectLike({ Arn: arnOf(functionOf(job.handler).function) })]),
+      })
+    }
   })
 
   it('lets the upload function put objects only under uploads/ in staging, and read none', () => {
