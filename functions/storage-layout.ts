@@ -17,8 +17,9 @@ export type TableLayout = {
 export type IndexLayout = {
   name: string
   partitionKey: string
-  sortKey: string
-  sortKeyType: 'S' | 'N'
+  /** Absent for an index that looks items up by one attribute. */
+  sortKey?: string
+  sortKeyType?: 'S' | 'N'
 }
 
 /**
@@ -38,7 +39,25 @@ export const tables = {
       { name: 'by-deadline', partitionKey: 'deadlineShard', sortKey: 'deadlineSort', sortKeyType: 'S' },
     ],
   },
-  audit: { env: 'AUDIT_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  audit: {
+    env: 'AUDIT_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      /** An event by its id: proofs and exports name events by id. */
+      { name: 'by-event', partitionKey: 'eventId' },
+      /** Events by acting participant, in time order. */
+      { name: 'by-actor', partitionKey: 'actorKey', sortKey: 'atKey', sortKeyType: 'S' },
+      /** Events by action, in time order. */
+      { name: 'by-action', partitionKey: 'actionKey', sortKey: 'atKey', sortKeyType: 'S' },
+      /** Events by UTC day, in time order: time-range queries walk days, never the whole log. */
+      { name: 'by-day', partitionKey: 'dayKey', sortKey: 'atKey', sortKeyType: 'S' },
+      /** Events the checkpointer has not put in the Merkle tree yet, oldest id first. */
+      { name: 'unsealed', partitionKey: 'unsealed', sortKey: 'eventId', sortKeyType: 'S' },
+      /** Events the statistics have not counted yet, oldest id first. */
+      { name: 'unfolded', partitionKey: 'unfolded', sortKey: 'eventId', sortKeyType: 'S' },
+    ],
+  },
   nonces: { env: 'NONCE_TABLE', partitionKey: 'pk', timeToLive: 'expiresAt' },
   inbox: {
     env: 'INBOX_TABLE',

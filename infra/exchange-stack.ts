@@ -29,7 +29,7 @@ import type { Construct } from 'constructs'
 import type { Bundle } from '#functions/bundle.js'
 import { authorizerGrants, authorizerHandler, type Grant, routeList } from '#functions/http/routes.js'
 import { jobs } from '#functions/jobs/jobs.js'
-import { buckets, tables } from '#functions/storage-layout.js'
+import { buckets, type IndexLayout, tables } from '#functions/storage-layout.js'
 import packageJson from '../package.json' with { type: 'json' }
 import { ExchangeFunction } from './exchange-function.js'
 import { grantPermissions } from './grant-permissions.js'
@@ -106,13 +106,17 @@ export class ExchangeStack extends Stack {
           ...('timeToLive' in layout ? { timeToLiveAttribute: layout.timeToLive } : {}),
           ...('indexes' in layout
             ? {
-                globalSecondaryIndexes: layout.indexes.map((index) => ({
+                globalSecondaryIndexes: layout.indexes.map((index: IndexLayout) => ({
                   indexName: index.name,
                   partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-                  sortKey: {
-                    name: index.sortKey,
-                    type: index.sortKeyType === 'N' ? AttributeType.NUMBER : AttributeType.STRING,
-                  },
+                  ...(index.sortKey === undefined
+                    ? {}
+                    : {
+                        sortKey: {
+                          name: index.sortKey,
+                          type: index.sortKeyType === 'N' ? AttributeType.NUMBER : AttributeType.STRING,
+                        },
+                      }),
                 })),
               }
             : {}),

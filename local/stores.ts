@@ -139,7 +139,10 @@ export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
     const indexes: readonly IndexLayout[] = 'indexes' in layout ? layout.indexes : []
     const attributes = new Map<string, 'S' | 'N'>([[layout.partitionKey, 'S']])
     if (sortKey !== undefined) attributes.set(sortKey, 'S')
-    for (const index of indexes) attributes.set(index.partitionKey, 'S').set(index.sortKey, index.sortKeyType)
+    for (const index of indexes) {
+      attributes.set(index.partitionKey, 'S')
+      if (index.sortKey !== undefined) attributes.set(index.sortKey, index.sortKeyType ?? 'S')
+    }
     await dynamodb.send(
       new CreateTableCommand({
         TableName,
@@ -159,7 +162,9 @@ export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
                 IndexName: index.name,
                 KeySchema: [
                   { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-                  { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+                  ...(index.sortKey === undefined
+                    ? []
+                    : [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }]),
                 ],
                 Projection: { ProjectionType: 'ALL' as const },
               })),

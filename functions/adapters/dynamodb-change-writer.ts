@@ -5,7 +5,7 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
-import type { ChainHead } from '#shared/audit/audit-event.js'
+import type { AuditEvent, ChainHead } from '#shared/audit/audit-event.js'
 import { type Placement, placeMessages } from '#shared/inbox/enqueue.js'
 import type { InboxOrder } from '#shared/inbox/inbox-store.js'
 import { type Change, type ChangeWriter, WriteConflict } from '#shared/store/changes.js'
@@ -50,6 +50,24 @@ const orderItem = (order: InboxOrder) => ({
   pending: { N: String(order.pending) },
 })
 
+/**
+ * The attributes that put an event into the audit table's indexes: by id (proofs), by actor, by
+ * action and by day (queries), and the two sparse queues of events the checkpointer and the
+ * statistics have not taken in yet.
+ */
+const eventIndexes = (event: AuditEvent): Item => {
+  const at = `${event.at}#${event.eventId}`
+  return {
+    eventId: { S: event.eventId },
+    actorKey: { S: event.actor.participant },
+    actionKey: { S: event.action },
+    dayKey: { S: event.at.slice(0, 10) },
+    atKey: { S: at },
+    unsealed: { S: 'leaf' },
+    unfolded: { S: 'stats' },
+  }
+}
+
 /** The transaction item of one change (chain heads are added once per chain, after all changes). */
 const itemOf = (
   tables: ChangeTables,
@@ -90,7 +108,7 @@ const itemOf = (
         tables.audit,
         {
           ...keys.event(change.head.chain, change.head.seq),
-          eventId: { S: change.event.eventId },
+          ...eventIndexes(change.event),
           ...doc(change.event),
         },
         mustNotExist,
