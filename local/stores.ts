@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3'
@@ -129,12 +131,21 @@ export const localNames = {
   >,
 }
 
+/** A global secondary index of the layout, as DynamoDB creates it. */
+const indexDefinition = (index: IndexLayout) => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    ...(index.sortKey === undefined ? [] : [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }]),
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+})
+
 /** Creates every table and bucket of the layout that does not exist yet (the CDK stack's twins). */
 export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
   const { TableNames: existing = [] } = await dynamodb.send(new ListTablesCommand({}))
   for (const [key, layout] of Object.entries(tables)) {
     const TableName = localNames.tables[key as keyof typeof tables]
-    if (existing.includes(TableName)) continue
     const sortKey = 'sortKey' in layout ? layout.sortKey : undefined
     const indexes: readonly IndexLayout[] = 'indexes' in layout ? layout.indexes : []
     const attributes = new Map<string, 'S' | 'N'>([[layout.partitionKey, 'S']])
@@ -143,32 +154,35 @@ export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
       attributes.set(index.partitionKey, 'S')
       if (index.sortKey !== undefined) attributes.set(index.sortKey, index.sortKeyType ?? 'S')
     }
+    const AttributeDefinitions = [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    }))
+    if (existing.includes(TableName)) {
+      // A data directory from an earlier version: add the indexes the layout has gained since.
+      const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName }))
+      const present = new Set(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName))
+      for (const index of indexes.filter((candidate) => !present.has(candidate.name))) {
+        await dynamodb.send(
+          new UpdateTableCommand({
+            TableName,
+            AttributeDefinitions,
+            GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
+          }),
+        )
+      }
+      continue
+    }
     await dynamodb.send(
       new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
-          AttributeName,
-          AttributeType,
-        })),
+        AttributeDefinitions,
         KeySchema: [
           { AttributeName: layout.partitionKey, KeyType: 'HASH' },
           ...(sortKey === undefined ? [] : [{ AttributeName: sortKey, KeyType: 'RANGE' as const }]),
         ],
-        ...(indexes.length === 0
-          ? {}
-          : {
-              GlobalSecondaryIndexes: indexes.map((index) => ({
-                IndexName: index.name,
-                KeySchema: [
-                  { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-                  ...(index.sortKey === undefined
-                    ? []
-                    : [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }]),
-                ],
-                Projection: { ProjectionType: 'ALL' as const },
-              })),
-            }),
+        ...(indexes.length === 0 ? {} : { GlobalSecondaryIndexes: indexes.map(indexDefinition) }),
       }),
     )
     if ('timeToLive' in layout) {
@@ -184,7 +198,9 @@ export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
     await s3
       .send(new CreateBucketCommand({ Bucket: localNames.buckets[key as keyof typeof buckets] }))
       .catch((error) => {
-        if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error
+        // S3 says OwnedByYou for one's own bucket; s3rver says AlreadyExists.
+        const name = (error as { name?: string }).name
+        if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error
       })
   }
 }

@@ -30,6 +30,16 @@ const exitCode = async (child: ChildProcess) => {
   return code as number
 }
 
+/** The URL a started exchange prints once it listens. */
+const listening = (run: ReturnType<typeof start>) =>
+  new Promise<string>((resolve, reject) => {
+    run.child.stdout?.on('data', () => {
+      const found = /listening on (http:\/\/\S+)/.exec(run.output())
+      if (found?.[1] !== undefined) resolve(found[1])
+    })
+    run.child.once('exit', () => reject(new Error(run.output())))
+  })
+
 const withoutSdkNotice = (output: string) =>
   output
     .split('\n')
@@ -62,15 +72,23 @@ describe('npm start', () => {
     expect(withoutSdkNotice(run.output()).join('\n')).toMatch(/EXCHANGE_ADMIN_JWKS/)
   })
 
+  it('starts again on the data directory of an earlier run, keeping its state', async () => {
+    const dataDir = join(scratch, 'restarted')
+    const first = start({ EXCHANGE_DATA_DIR: dataDir })
+    const firstUrl = await listening(first)
+    const jwks = await fetch(`${firstUrl}/.well-known/jwks.json`).then((r) => r.text())
+    first.child.kill('SIGINT')
+    expect(await exitCode(first.child)).toBe(0)
+    const second = start({ EXCHANGE_DATA_DIR: dataDir })
+    const secondUrl = await listening(second)
+    expect(await fetch(`${secondUrl}/.well-known/jwks.json`).then((r) => r.text())).toBe(jwks)
+    second.child.kill('SIGINT')
+    expect(await exitCode(second.child)).toBe(0)
+  })
+
   it('serves the API and stops every store it started on SIGINT', async () => {
     const run = start({})
-    const url = await new Promise<string>((resolve, reject) => {
-      run.child.stdout?.on('data', () => {
-        const found = /listening on (http:\/\/\S+)/.exec(run.output())
-        if (found?.[1] !== undefined) resolve(found[1])
-      })
-      run.child.once('exit', () => reject(new Error(run.output())))
-    })
+    const url = await listening(run)
     const health = await fetch(`${url}/v1/health`)
     expect(health.status).toBe(200)
     const jwks = (await fetch(`${url}/.well-known/jwks.json`).then((r) => r.json())) as { keys: unknown[] }
