@@ -1,10 +1,8 @@
 import * as z from 'zod'
 import type { Calendar } from '../clock/calendar.js'
 import { DomainError } from '../errors.js'
-import { Instant, ParticipantId } from '../registry/ids.js'
-import { Mode } from '../registry/item.js'
 import type { Principal } from '../trust/principal.js'
-import { type CaseReadDeps, LegView, legView } from './case-view.js'
+import { type CaseReadDeps, CaseView, legView } from './case-view.js'
 import { LegStatus } from './leg-status.js'
 import type { CasePosition } from './stored-case.js'
 
@@ -18,17 +16,15 @@ export const CaseQuery = z.strictObject({
 export type CaseQuery = z.infer<typeof CaseQuery>
 
 /** A case in a listing: what it is and where its legs stand, without personal data. */
-export const CaseSummary = z
-  .object({
-    caseId: z.string(),
-    acceptingRef: z.string(),
-    accepting: ParticipantId,
-    itemCode: z.string(),
-    mode: Mode,
-    createdAt: Instant,
-    legs: z.array(LegView),
-  })
-  .meta({ id: 'CaseSummary' })
+export const CaseSummary = CaseView.pick({
+  caseId: true,
+  acceptingRef: true,
+  accepting: true,
+  itemCode: true,
+  mode: true,
+  createdAt: true,
+  legs: true,
+}).meta({ id: 'CaseSummary' })
 
 /** `GET /v1/cases`. */
 export const CaseList = z
