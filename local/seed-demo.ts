@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import * as z from 'zod'
 import { type ParticipantKey, requestToken } from '../client/request-token.js'
 import type { AgreementInput } from '../shared/registry/agreement.js'
@@ -69,86 +70,110 @@ const items: Record<string, ItemInput> = {
   },
 }
 
-const settings = Settings.parse(process.env)
-const dataDir = settings.EXCHANGE_DATA_DIR
-const admin: ParticipantKey = {
-  participant: 'admin',
-  jwk: JSON.parse(await readFile(join(dataDir, 'admin-private-jwk.json'), 'utf8')),
-}
-const { issuer } = (await (
-  await fetch(`${settings.EXCHANGE_URL}/.well-known/exchange-configuration`)
-).json()) as {
-  issuer: string
+/** Where the seed registers, and whose key it registers with. */
+export type SeedOptions = {
+  /** The exchange's base URL. */
+  url: string
+  /** Where each participant's private key is kept, under `participants/` (created when missing). */
+  dataDir: string
+  /** The administrator's private key. */
+  admin: ParticipantKey
+  /** Where progress lines go; `console.log` by default. */
+  log?: (line: string) => void
 }
 
-const put = async (path: string, body: unknown) => {
-  const response = await fetch(`${settings.EXCHANGE_URL}${path}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${await requestToken(admin, issuer, { sub: 'seed-demo' })}`,
-      'content-type': 'application/json',
+/**
+ * Registers (or keeps, when already registered alike) every demo participant, item and agreement;
+ * each participant's key pair is created once and reused, so seeding twice changes nothing.
+ */
+export const seedDemo = async (options: SeedOptions): Promise<{ participants: number; keysDir: string }> => {
+  const { url, dataDir, admin } = options
+  const log = options.log ?? console.log
+  const { issuer } = (await (await fetch(`${url}/.well-known/exchange-configuration`)).json()) as {
+    issuer: string
+  }
+
+  const put = async (path: string, body: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${await requestToken(admin, issuer, { sub: 'seed-demo' })}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    })
+    const answer = (await response.json()) as { code?: string; version?: number }
+    if (!response.ok) throw new Error(`PUT ${path} answered ${response.status} ${answer.code}`)
+    log(`${response.status === 201 ? 'created' : 'kept   '} ${path} (version ${answer.version})`)
+  }
+
+  const keysDir = join(dataDir, 'participants')
+  await mkdir(keysDir, { recursive: true })
+  const keyOf = async (id: string) => publicJwkOf(await ensurePrivateJwk(join(keysDir, `${id}.json`)))
+
+  const { windows } = Windows.parse(
+    JSON.parse(await readFile(new URL('./demo/xian-windows.json', import.meta.url), 'utf8')),
+  )
+  const participants: [string, ParticipantInput][] = [
+    ...windows.map((w): [string, ParticipantInput] => [
+      w.id,
+      {
+        name: `${w.name}政务服务中心`,
+        kind: w.kind,
+        ...(w.id === 'xian' ? {} : { parentId: 'xian' }),
+        ...(w.divisionCode ? { divisionCode: w.divisionCode } : {}),
+        roles: ['accepting', 'home'],
+        jwks: { keys: [] },
+        contact: { name: w.window, phone: w.phone },
+      },
+    ]),
+    [
+      'nanjing',
+      {
+        name: '南京市政务服务中心',
+        kind: 'city',
+        divisionCode: '320100',
+        roles: ['accepting', 'home'],
+        jwks: { keys: [] },
+      },
+    ],
+    [
+      'xian-supervision',
+      { name: '西安市电子监察中心', kind: 'agency', roles: ['auditor'], jwks: { keys: [] } },
+    ],
+  ]
+  for (const [id, participant] of participants) {
+    await put(`/v1/participants/${id}`, { ...participant, jwks: { keys: [await keyOf(id)] } })
+  }
+  for (const [code, item] of Object.entries(items)) await put(`/v1/items/${code}`, item)
+
+  const agreements: Record<string, AgreementInput> = {
+    'xian-citywide': {
+      parties: windows.map((w) => w.id),
+      items: ['*'],
+      validFrom: '2023-03-24T00:00:00+08:00',
     },
-    body: JSON.stringify(body),
+    'xian-nanjing': {
+      parties: ['xian', 'xian-gaoxin', 'xian-qujiang', 'nanjing'],
+      items: ['tax-registration-change', 'business-license-change'],
+      validFrom: '2021-06-01T00:00:00+08:00',
+      validUntil: '2027-12-31T23:59:59+08:00',
+    },
+  }
+  for (const [id, agreement] of Object.entries(agreements)) await put(`/v1/agreements/${id}`, agreement)
+  log(`Seeded ${participants.length} participants; their private keys are in ${keysDir}.`)
+  return { participants: participants.length, keysDir }
+}
+
+// `npm run seed`: the CLI entry, only when this file is the script node runs (not when imported).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const settings = Settings.parse(process.env)
+  await seedDemo({
+    url: settings.EXCHANGE_URL,
+    dataDir: settings.EXCHANGE_DATA_DIR,
+    admin: {
+      participant: 'admin',
+      jwk: JSON.parse(await readFile(join(settings.EXCHANGE_DATA_DIR, 'admin-private-jwk.json'), 'utf8')),
+    },
   })
-  const answer = (await response.json()) as { code?: string; version?: number }
-  if (!response.ok) throw new Error(`PUT ${path} answered ${response.status} ${answer.code}`)
-  console.log(`${response.status === 201 ? 'created' : 'kept   '} ${path} (version ${answer.version})`)
 }
-
-await mkdir(join(dataDir, 'participants'), { recursive: true })
-const keyOf = async (id: string) =>
-  publicJwkOf(await ensurePrivateJwk(join(dataDir, 'participants', `${id}.json`)))
-
-const { windows } = Windows.parse(
-  JSON.parse(await readFile(new URL('./demo/xian-windows.json', import.meta.url), 'utf8')),
-)
-const participants: [string, ParticipantInput][] = [
-  ...windows.map((w): [string, ParticipantInput] => [
-    w.id,
-    {
-      name: `${w.name}政务服务中心`,
-      kind: w.kind,
-      ...(w.id === 'xian' ? {} : { parentId: 'xian' }),
-      ...(w.divisionCode ? { divisionCode: w.divisionCode } : {}),
-      roles: ['accepting', 'home'],
-      jwks: { keys: [] },
-      contact: { name: w.window, phone: w.phone },
-    },
-  ]),
-  [
-    'nanjing',
-    {
-      name: '南京市政务服务中心',
-      kind: 'city',
-      divisionCode: '320100',
-      roles: ['accepting', 'home'],
-      jwks: { keys: [] },
-    },
-  ],
-  [
-    'xian-supervision',
-    { name: '西安市电子监察中心', kind: 'agency', roles: ['auditor'], jwks: { keys: [] } },
-  ],
-]
-for (const [id, participant] of participants) {
-  await put(`/v1/participants/${id}`, { ...participant, jwks: { keys: [await keyOf(id)] } })
-}
-for (const [code, item] of Object.entries(items)) await put(`/v1/items/${code}`, item)
-
-const agreements: Record<string, AgreementInput> = {
-  'xian-citywide': {
-    parties: windows.map((w) => w.id),
-    items: ['*'],
-    validFrom: '2023-03-24T00:00:00+08:00',
-  },
-  'xian-nanjing': {
-    parties: ['xian', 'xian-gaoxin', 'xian-qujiang', 'nanjing'],
-    items: ['tax-registration-change', 'business-license-change'],
-    validFrom: '2021-06-01T00:00:00+08:00',
-    validUntil: '2027-12-31T23:59:59+08:00',
-  },
-}
-for (const [id, agreement] of Object.entries(agreements)) await put(`/v1/agreements/${id}`, agreement)
-console.log(
-  `Seeded ${participants.length} participants; their private keys are in ${join(dataDir, 'participants')}.`,
-)
