@@ -84,7 +84,7 @@ describe('npm start', () => {
     expect(await fetch(`${secondUrl}/.well-known/jwks.json`).then((r) => r.text())).toBe(jwks)
     second.child.kill('SIGINT')
     expect(await exitCode(second.child)).toBe(0)
-  })
+  }, 120_000)
 
   it('serves the API and stops every store it started on SIGINT', async () => {
     const run = start({})
@@ -104,5 +104,5 @@ describe('npm start', () => {
     run.child.kill('SIGINT')
     expect(await exitCode(run.child)).toBe(0)
     for (const pid of children) expect(() => process.kill(Number(pid), 0)).toThrow()
-  })
+  }, 90_000)
 })
