@@ -8,7 +8,7 @@ import { newPrivateJwk, publicJwkOf } from '#local/keys.js'
 import { parsePublicJwks } from '#shared/registry/jwks.js'
 import type { Participant } from '#shared/registry/participant.js'
 import { registerParticipant } from '#shared/registry/register-participant.js'
-import type { RecordReader } from '#shared/store/changes.js'
+import type { Collection, RecordReader } from '#shared/store/changes.js'
 import { type AuthenticateDeps, authenticate, type ReplayGuard } from '#shared/trust/authenticate.js'
 import { maxTokenLifetimeSeconds } from '#shared/trust/token-rules.js'
 import { type Comparison, type ComparisonOptions, callsPerSide, compare, nth } from './measure.js'
@@ -66,13 +66,15 @@ const bareJwtVerify = async (caller: Caller, tokens: readonly string[]) => {
   return (index: number) => jwtVerify(nth(tokens, index), key)
 }
 
-/** A registry holding only `participants`, answering from memory. */
-const memoryRecords = (participants: readonly Participant[]): RecordReader => {
-  const byId = new Map(participants.map((participant) => [participant.id, participant]))
+/** A registry answering from memory: each record under its collection and id, as stored. */
+export const memoryRecords = (
+  records: readonly [Collection, string, { version: number }][],
+): RecordReader => {
+  const byKey = new Map(records.map(([collection, id, value]) => [`${collection}/${id}`, value]))
   return {
-    get: async <T>(collection: string, id: string) => {
-      const participant = collection === 'participant' ? byId.get(id) : undefined
-      return participant === undefined ? undefined : { value: participant as T, version: participant.version }
+    get: async <T>(collection: Collection, id: string) => {
+      const value = byKey.get(`${collection}/${id}`)
+      return value === undefined ? undefined : { value: value as T, version: value.version }
     },
     list: async () => ({ values: [], next: undefined }),
     names: async () => [],
@@ -93,7 +95,7 @@ const memoryReplayGuard = (): ReplayGuard => {
 }
 
 const cpuPlan: Omit<ComparisonOptions, 'baseline' | 'subject'> = { warmup: 300, rounds: 20, perRound: 250 }
-const storePlan: Omit<ComparisonOptions, 'baseline' | 'subject'> = { warmup: 150, rounds: 16, perRound: 40 }
+const storePlan: Omit<ComparisonOptions, 'baseline' | 'subject'> = { warmup: 100, rounds: 10, perRound: 40 }
 
 const comparisonRow = (alg: Algorithm, result: Comparison, goal: string) => [
   alg,
@@ -145,7 +147,7 @@ export const authenticationCost = async (): Promise<Section> => {
     const tokens = await mintTokens(caller, exchangeId, now, callsPerSide(cpuPlan))
     const authorizations = tokens.map((token) => `Bearer ${token}`)
     const deps: AuthenticateDeps = {
-      records: memoryRecords([caller.participant]),
+      records: memoryRecords([['participant', caller.id, caller.participant]]),
       adminJwks: caller.participant.jwks,
       verifier: joseSignatureVerifier(),
       replay: memoryReplayGuard(),

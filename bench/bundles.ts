@@ -5,6 +5,7 @@ import { build } from 'esbuild'
 import { bundleFunctions, bundleOptions } from '#functions/bundle.js'
 import { handlerModules } from '#functions/handlers.js'
 import { authorizerGrants, authorizerHandler, type Grant, routeList } from '#functions/http/routes.js'
+import { jobs } from '#functions/jobs/jobs.js'
 import { buckets } from '#functions/storage-layout.js'
 import { kilobytes, type Section } from './report.js'
 
@@ -36,14 +37,20 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 const grantsOf = (module: string): readonly Grant[] =>
   module === authorizerHandler
     ? authorizerGrants
-    : routeList.filter((route) => route.handler === module).flatMap((route) => route.grants)
+    : [
+        ...routeList.filter((route) => route.handler === module).flatMap((route) => route.grants),
+        ...jobs.filter((job) => job.handler === module).flatMap((job) => job.grants),
+      ]
 
-/** A grant names the resource it opens before the colon: a bucket means S3, `signer` means KMS. */
+/**
+ * A grant names the resource it opens before the colon: a bucket means S3; `signer` (the signing
+ * key) and `vault` (the personal-data key) mean KMS.
+ */
 const resourcesOf = (grants: readonly Grant[]) => {
   const resources = new Set(grants.map((grant) => grant.split(':')[0]))
   return {
     s3: Object.keys(buckets).some((bucket) => resources.has(bucket)),
-    kms: resources.has('signer'),
+    kms: resources.has('signer') || resources.has('vault'),
   }
 }
 
@@ -120,8 +127,9 @@ export const bundleSizes = (bundles: readonly FunctionBundle[], inlinedSdk: Refe
     about: [
       '`bundleFunctions()` from `functions/bundle.ts` over `handlerModules()`: ESM, minified, target',
       'node22, `@aws-sdk/*` and `@smithy/*` external (the Lambda runtime provides them). S3 and KMS use',
-      "is read from the route's `grants` (a bucket grant means S3, `signer:*` means KMS); the last",
-      'column lists the SDK clients the bundle actually imports, as a cross-check. 1 KB = 1,000 bytes.',
+      "is read from the route's or job's `grants` (a bucket grant means S3, `signer:*` and `vault:*`",
+      'KMS); the last column lists the SDK clients the bundle actually imports, as a cross-check.',
+      '1 KB = 1,000 bytes.',
     ],
     columns: [
       { title: 'function', align: 'left' },

@@ -43,7 +43,7 @@ export const importTimes = async (
   reference: ImportTarget,
   targets: readonly ImportTarget[],
   env: Record<string, string>,
-  rounds = 7,
+  rounds = 5,
 ): Promise<Section> => {
   const all = [reference, ...targets]
   const samples = new Map<ImportTarget, Timing[]>(all.map((target) => [target, []]))

@@ -32,6 +32,13 @@ export type ComparisonOptions = {
   rounds: number
   /** Timed calls of each side per round. */
   perRound: number
+  /** Also time each call's process CPU (`process.cpuUsage()` around it), for per-call CPU percentiles. */
+  cpuPerCall?: boolean
+  /**
+   * Untimed work after each call of a side (warm-up calls included), such as restoring the state
+   * the next call needs; neither its time nor its CPU is in any figure.
+   */
+  reset?: { baseline?: Operation; subject?: Operation }
 }
 
 /** Per-call times in microseconds of both sides, and how the subject compares with the baseline. */
@@ -47,6 +54,8 @@ export type Comparison = {
    * its calls), and the subject's over the baseline's: time other processes take is not in it.
    */
   cpu: { baseline: number; subject: number; ratio: number }
+  /** Each call's own process CPU time in microseconds, when `cpuPerCall` asked for it. */
+  cpuPerCall?: { baseline: Summary; subject: Summary }
 }
 
 /**
@@ -54,18 +63,39 @@ export type Comparison = {
  * swapping which goes first (ABBA), so that drift on a shared machine falls on both sides alike.
  */
 export const compare = async (options: ComparisonOptions): Promise<Comparison> => {
+  const newSide = (run: Operation, reset: Operation | undefined) => ({
+    run,
+    reset,
+    next: 0,
+    samples: [] as number[],
+    cpu: [] as number[],
+    callCpu: [] as number[],
+    /** CPU time the resets of the current round took, taken out of the round's CPU. */
+    resetCpu: 0,
+  })
   const sides = {
-    baseline: { run: options.baseline, next: 0, samples: [] as number[], cpu: [] as number[] },
-    subject: { run: options.subject, next: 0, samples: [] as number[], cpu: [] as number[] },
+    baseline: newSide(options.baseline, options.reset?.baseline),
+    subject: newSide(options.subject, options.reset?.subject),
   }
   type Side = (typeof sides)[keyof typeof sides]
   const time = async (side: Side, calls: number, into: number[] | undefined) => {
     for (let call = 0; call < calls; call++) {
       const index = side.next++
+      const cpuBefore = options.cpuPerCall === true ? process.cpuUsage() : undefined
       const started = performance.now()
       await side.run(index)
       const micros = (performance.now() - started) * 1000
+      if (cpuBefore !== undefined && into !== undefined) {
+        const cpu = process.cpuUsage(cpuBefore)
+        side.callCpu.push(cpu.user + cpu.system)
+      }
       into?.push(micros)
+      if (side.reset !== undefined) {
+        const resetBefore = process.cpuUsage()
+        await side.reset(index)
+        const cpu = process.cpuUsage(resetBefore)
+        side.resetCpu += cpu.user + cpu.system
+      }
     }
   }
   for (let call = 0; call < options.warmup; call++) {
@@ -78,10 +108,11 @@ export const compare = async (options: ComparisonOptions): Promise<Comparison> =
     const ofRound = new Map<Side, number[]>()
     for (const side of order) {
       const samples: number[] = []
+      side.resetCpu = 0
       const cpuBefore = process.cpuUsage()
       await time(side, options.perRound, samples)
       const cpu = process.cpuUsage(cpuBefore)
-      side.cpu.push((cpu.user + cpu.system) / options.perRound)
+      side.cpu.push((cpu.user + cpu.system - side.resetCpu) / options.perRound)
       side.samples.push(...samples)
       ofRound.set(side, samples)
     }
@@ -99,6 +130,14 @@ export const compare = async (options: ComparisonOptions): Promise<Comparison> =
     ratio: subject.median / baseline.median,
     roundRatios: summarize(roundRatios),
     cpu: { ...cpu, ratio: cpu.subject / cpu.baseline },
+    ...(options.cpuPerCall === true
+      ? {
+          cpuPerCall: {
+            baseline: summarize(sides.baseline.callCpu),
+            subject: summarize(sides.subject.callCpu),
+          },
+        }
+      : {}),
   }
 }
 
