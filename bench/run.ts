@@ -9,6 +9,7 @@ import { dynamodbClient } from '#functions/dependencies/stores.js'
 import { buckets, tables } from '#functions/storage-layout.js'
 import { startLocalExchange } from '#local/exchange.js'
 import { ensurePrivateJwk, newPrivateJwk, publicJwkOf } from '#local/keys.js'
+import { eventsQueryDepth, offlineVerification } from './audit.js'
 import { authenticationCost, authenticationWithDynamoDb } from './authentication.js'
 import {
   buildFunctionBundles,
@@ -82,7 +83,15 @@ const handlerEnvironment = async (scratch: string): Promise<Record<string, strin
 }
 
 /** The benchmarks `npm run bench -- <name>…` can select; without names, all of them run. */
-const benchmarkNames = ['authentication', 'bundles', 'imports', 'submit', 'handoff', 'inbox'] as const
+const benchmarkNames = [
+  'authentication',
+  'bundles',
+  'imports',
+  'submit',
+  'handoff',
+  'inbox',
+  'audit',
+] as const
 type BenchmarkName = (typeof benchmarkNames)[number]
 
 /** The selected benchmarks, from the command line; `capacity` is part of `handoff`, whose cycles it counts. */
@@ -158,7 +167,12 @@ const main = async () => {
     report(await submitHandlerCpu())
   }
 
-  if (run.has('authentication') || run.has('handoff') || run.has('inbox')) {
+  if (run.has('audit')) {
+    progress('offline verification of an audit export (CPU only)')
+    report(await offlineVerification(progress))
+  }
+
+  if (run.has('authentication') || run.has('handoff') || run.has('inbox') || run.has('audit')) {
     progress('starting DynamoDB Local and s3rver')
     const adminJwk = await newPrivateJwk('ES256')
     const exchange = await startLocalExchange({
@@ -191,6 +205,10 @@ const main = async () => {
     if (run.has('inbox')) {
       progress('inbox pull and ack with 100 and 100,000 waiting messages')
       report(await inboxDepth(exchange.env, progress))
+    }
+    if (run.has('audit')) {
+      progress('events query on logs of 1,000 and 100,000 events')
+      report(await eventsQueryDepth(exchange.env, progress))
     }
     progress('stopping DynamoDB Local and s3rver')
   }

@@ -23,8 +23,8 @@ export type IndexLayout = {
 }
 
 /**
- * State (registry, cases, legs, uploads, packages), the audit log with its chain heads, spent token
- * ids, and the participants' inboxes.
+ * State (registry, cases, legs, uploads, packages, statistics buckets), the audit log with its
+ * chain heads, spent token ids, and the participants' inboxes.
  */
 export const tables = {
   state: {
@@ -35,7 +35,10 @@ export const tables = {
     indexes: [
       /** A participant's cases: `accepting#<id>` or `home#<id>`, newest last. */
       { name: 'by-party', partitionKey: 'party', sortKey: 'partySort', sortKeyType: 'S' },
-      /** Legs whose clock runs, by deadline, for the supervision sweep. */
+      /**
+       * Legs by deadline: in partition `deadline` those whose clock runs (the supervision sweep's),
+       * in partition `overdue` those flagged overdue and not decided yet (the supervisors' list).
+       */
       { name: 'by-deadline', partitionKey: 'deadlineShard', sortKey: 'deadlineSort', sortKeyType: 'S' },
     ],
   },

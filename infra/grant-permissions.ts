@@ -19,8 +19,17 @@ export type GrantTargets = {
   dataKey: Key
 }
 
-/** Where uploads land in staging and packages in the sealed bucket: the only prefixes functions touch. */
-const prefixes = { staging: 'uploads/*', sealed: 'packages/*' } as const
+/**
+ * Where uploads land in staging, and packages and checkpoints in the sealed bucket: the only
+ * prefixes functions touch.
+ */
+const prefixes = { staging: 'uploads/*', sealed: 'packages/*', checkpoints: 'checkpoints/*' } as const
+
+/** The bucket each prefix is in. */
+const bucketOf = { staging: 'staging', sealed: 'sealed', checkpoints: 'sealed' } as const satisfies Record<
+  keyof typeof prefixes,
+  keyof typeof buckets
+>
 
 /**
  * One S3 object action on one bucket's prefix, with the storage key's data-key action S3 needs for
@@ -29,22 +38,23 @@ const prefixes = { staging: 'uploads/*', sealed: 'packages/*' } as const
 const objectAccess = (
   targets: GrantTargets,
   grantee: IGrantable,
-  bucket: keyof typeof buckets,
+  area: keyof typeof prefixes,
   s3Action: 's3:GetObject' | 's3:PutObject',
   kmsAction: 'kms:Decrypt' | 'kms:GenerateDataKey',
 ) => {
+  const bucket = bucketOf[area]
   const target = targets.buckets[bucket]
   IamGrant.addToPrincipal({
     grantee,
     actions: [s3Action],
-    resourceArns: [target.arnForObjects(prefixes[bucket])],
+    resourceArns: [target.arnForObjects(prefixes[area])],
   })
   // The wildcard is the object-key prefix (one action, one prefix): acknowledged for exactly it.
   if (Construct.isConstruct(grantee)) {
     const bucketId = Stack.of(target).getLogicalId(target.node.defaultChild as CfnElement)
     Validations.of(grantee).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefixes[bucket]}]`,
-      reason: `Object ARNs need a key pattern; this one is the ${bucket} bucket's ${prefixes[bucket]} prefix only, for ${s3Action} alone.`,
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefixes[area]}]`,
+      reason: `Object ARNs need a key pattern; this one is the ${bucket} bucket's ${prefixes[area]} prefix only, for ${s3Action} alone.`,
     })
   }
   IamGrant.addToPrincipal({
@@ -57,6 +67,7 @@ const objectAccess = (
 
 const [pullableIndex] = layout.inbox.indexes
 const [byParty, byDeadline] = layout.state.indexes
+const auditIndex = (name: (typeof layout.audit.indexes)[number]['name']) => name
 
 const queryIndex = (tableArn: string, index: string, grantee: IGrantable) =>
   IamGrant.addToPrincipal({
@@ -94,6 +105,25 @@ const permissions: Record<Grant, (targets: GrantTargets, grantee: IGrantable) =>
       'dynamodb:UpdateItem',
       'dynamodb:ConditionCheckItem',
     ),
+  // The tree's head, nodes and checkpoints, and a re-read of queued events: point and batch reads only.
+  'audit:tree-read': ({ tables }, grantee) =>
+    tables.audit.grants.actions(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem'),
+  'audit:unsealed': ({ tables }, grantee) =>
+    queryIndex(tables.audit.tableArn, auditIndex('unsealed'), grantee),
+  'audit:by-event': ({ tables }, grantee) =>
+    queryIndex(tables.audit.tableArn, auditIndex('by-event'), grantee),
+  // Events and checkpoints are read by partition (a case's chain, `checkpoint`); never scanned.
+  'audit:read': ({ tables }, grantee) => tables.audit.grants.actions(grantee, 'dynamodb:Query'),
+  'audit:by-actor': ({ tables }, grantee) =>
+    queryIndex(tables.audit.tableArn, auditIndex('by-actor'), grantee),
+  'audit:by-action': ({ tables }, grantee) =>
+    queryIndex(tables.audit.tableArn, auditIndex('by-action'), grantee),
+  'audit:by-day': ({ tables }, grantee) => queryIndex(tables.audit.tableArn, auditIndex('by-day'), grantee),
+  // The statistics job reads the queue and case chains and removes the queue mark: no put, no delete.
+  'audit:fold': ({ tables }, grantee) => {
+    tables.audit.grants.actions(grantee, 'dynamodb:Query', 'dynamodb:UpdateItem')
+    queryIndex(tables.audit.tableArn, auditIndex('unfolded'), grantee)
+  },
   'nonces:write': ({ tables }, grantee) => tables.nonces.grants.actions(grantee, 'dynamodb:PutItem'),
   // The inbox grants name the table and its one index apart: pullers query the pullable index,
   // and nothing may query any other index or write through one.
@@ -133,6 +163,9 @@ const permissions: Record<Grant, (targets: GrantTargets, grantee: IGrantable) =>
     objectAccess(targets, grantee, 'sealed', 's3:PutObject', 'kms:GenerateDataKey'),
   'sealed:read': (targets, grantee) =>
     objectAccess(targets, grantee, 'sealed', 's3:GetObject', 'kms:Decrypt'),
+  // Checkpoints only, under their own prefix: the checkpointer can neither read nor write packages.
+  'sealed:checkpoints': (targets, grantee) =>
+    objectAccess(targets, grantee, 'checkpoints', 's3:PutObject', 'kms:GenerateDataKey'),
 }
 
 /** Gives `grantee` exactly the permissions `grants` name, and nothing else. */

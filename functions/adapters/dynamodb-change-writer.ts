@@ -9,7 +9,7 @@ import type { AuditEvent, ChainHead } from '#shared/audit/audit-event.js'
 import { type Placement, placeMessages } from '#shared/inbox/enqueue.js'
 import type { InboxOrder } from '#shared/inbox/inbox-store.js'
 import { type Change, type ChangeWriter, WriteConflict } from '#shared/store/changes.js'
-import { deadlineShard, keys, partyKey } from './dynamodb-keys.js'
+import { deadlineShard, keys, overdueShard, partyKey, unfoldedQueue } from './dynamodb-keys.js'
 
 export type ChangeTables = { state: string; audit: string; inbox: string }
 
@@ -64,7 +64,7 @@ const eventIndexes = (event: AuditEvent): Item => {
     dayKey: { S: event.at.slice(0, 10) },
     atKey: { S: at },
     unsealed: { S: 'leaf' },
-    unfolded: { S: 'stats' },
+    unfolded: { S: unfoldedQueue },
   }
 }
 
@@ -132,12 +132,17 @@ const itemOf = (
           version: { N: String(change.version) },
           party: { S: partyKey('home', change.home) },
           partySort: { S: `${change.createdAt}#${change.caseId}` },
-          ...(change.deadline === undefined
-            ? {}
-            : {
+          ...(change.deadline !== undefined
+            ? {
                 deadlineShard: { S: deadlineShard },
                 deadlineSort: { S: `${change.deadline}#${change.caseId}#${change.home}` },
-              }),
+              }
+            : change.overdue !== undefined
+              ? {
+                  deadlineShard: { S: overdueShard },
+                  deadlineSort: { S: `${change.overdue}#${change.caseId}#${change.home}` },
+                }
+              : {}),
           ...doc(change.value),
         },
         versionIs(change.expectedVersion),

@@ -22,6 +22,23 @@ export const keys = {
     pk: { S: `chain#${chain}` },
     sk: { S: `event#${String(seq).padStart(12, '0')}` },
   }),
+  /** Statistics: one group's counts of one Beijing day, in the partition of its kind and day. */
+  statistics: (kind: string, day: string, group: string): Key => ({
+    pk: { S: statisticsPartition(kind, day) },
+    sk: { S: group },
+  }),
+  /** Audit: the head of the log's Merkle tree (size, frontier, latest checkpoint). */
+  treeHead: (): Key => ({ pk: { S: 'tree' }, sk: { S: 'head' } }),
+  /** Audit: a complete subtree of the Merkle tree; one partition per level, in index order. */
+  treeNode: (level: number, index: number): Key => ({
+    pk: { S: `tree#${level}` },
+    sk: { S: String(index).padStart(12, '0') },
+  }),
+  /** Audit: a checkpoint, written once, in tree size order. */
+  checkpoint: (treeSize: number): Key => ({
+    pk: { S: 'checkpoint' },
+    sk: { S: String(treeSize).padStart(12, '0') },
+  }),
   /** Inbox: a recipient's message, right after its case's order item and in seq order after it. */
   inboxMessage: (recipient: string, caseId: string, seq: number): Key => ({
     pk: { S: recipient },
@@ -59,3 +76,12 @@ export const partyKey = (role: 'accepting' | 'home', participant: string) => `${
 
 /** The one partition of the by-deadline index (a sweep reads it in deadline order). */
 export const deadlineShard = 'deadline'
+
+/** The by-deadline index's partition of legs flagged overdue and still undecided (the supervisors' list). */
+export const overdueShard = 'overdue'
+
+/** The partition holding every group's counts of one kind of bucket on one Beijing day. */
+export const statisticsPartition = (kind: string, day: string) => `stats#${kind}#${day}`
+
+/** The value of `unfolded` on events the statistics have not counted yet (the sparse queue's partition). */
+export const unfoldedQueue = 'stats'

@@ -24,8 +24,14 @@ export type HttpRequest<R extends Route> = {
   baseUrl: string
 }
 
-/** What a handler answers: a body, and for upserts whether it created the resource. */
-export type Reply = { body: unknown; created?: boolean }
+/**
+ * What a handler answers: a body (the text itself for `html` and `ndjson` routes), for upserts
+ * whether it created the resource, and headers beyond the content type.
+ */
+export type Reply = { body: unknown; created?: boolean; headers?: Record<string, string> }
+
+/** The media type of each kind of answer that is not JSON. */
+const textTypes = { html: 'text/html; charset=utf-8', ndjson: 'application/x-ndjson' } as const
 
 type Internal = { requestId: string; startedAt: number; caller: string | undefined }
 
@@ -132,15 +138,15 @@ export const httpHandler = <R extends Route>(
     })
     .handler(async (event) => {
       const reply = await run(validated.get(event) as HttpRequest<R>)
-      return route.response === 'html'
+      return route.response === 'html' || route.response === 'ndjson'
         ? {
             statusCode: 200,
-            headers: { 'content-type': 'text/html; charset=utf-8' },
+            headers: { ...reply.headers, 'content-type': textTypes[route.response] },
             body: String(reply.body),
           }
         : {
             statusCode: route.creates === true && reply.created === true ? 201 : 200,
-            headers: { 'content-type': 'application/json' },
+            headers: { ...reply.headers, 'content-type': 'application/json' },
             body: JSON.stringify(reply.body),
           }
     })

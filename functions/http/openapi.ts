@@ -51,6 +51,7 @@ const refusals = (route: Route) => {
   if (route.query !== undefined) add('validation-failed')
   if (route.body !== undefined)
     add('malformed-json', 'unsupported-media-type', 'payload-too-large', 'validation-failed')
+  add(...(route.refuses ?? []))
   const byStatus = new Map<number, string[]>()
   for (const code of codes) byStatus.set(statusOf[code], [...(byStatus.get(statusOf[code]) ?? []), code])
   return Object.fromEntries([...byStatus].map(([status, list]) => [String(status), problem(list.join(', '))]))
@@ -60,9 +61,22 @@ const success = (route: Route) => {
   const content =
     route.response === 'html'
       ? { 'text/html': { schema: { type: 'string' } } }
-      : { 'application/json': { schema: schemaOf(route.response, 'output') } }
+      : route.response === 'ndjson'
+        ? { 'application/x-ndjson': { schema: { type: 'string' } } }
+        : { 'application/json': { schema: schemaOf(route.response, 'output') } }
+  const headers =
+    route.responseHeaders === undefined
+      ? {}
+      : {
+          headers: Object.fromEntries(
+            Object.entries(route.responseHeaders).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        }
   return {
-    '200': { description: 'OK', content },
+    '200': { description: 'OK', content, ...headers },
     ...(route.creates === true ? { '201': { description: 'Created', content } } : {}),
   }
 }
@@ -111,6 +125,8 @@ export const openApiDocument = (routes: readonly Route[], about: { version: stri
       { name: 'Inbox' },
       { name: 'Documents' },
       { name: 'Cases' },
+      { name: 'Audit' },
+      { name: 'Supervision' },
     ],
     paths,
     components: {

@@ -1,9 +1,15 @@
 import * as z from 'zod'
+import { ExportQuery } from '#shared/audit/export-audit.js'
+import { LatestCheckpoint } from '#shared/audit/get-latest-checkpoint.js'
+import { ConsistencyProof, ConsistencyQuery } from '#shared/audit/prove-consistency.js'
+import { EventId, InclusionProof } from '#shared/audit/prove-inclusion.js'
+import { AuditEventList, EventQuery } from '#shared/audit/query-events.js'
 import { CaseSubmission, SubmissionAnswer } from '#shared/cases/case.js'
 import { CaseView } from '#shared/cases/case-view.js'
 import { CaseList, CaseQuery } from '#shared/cases/list-cases.js'
 import { TransitionAnswer, TransitionRequest } from '#shared/cases/transition-leg.js'
 import { Calendar, CalendarCorrection, CalendarYear } from '#shared/clock/calendar.js'
+import type { ErrorCode } from '#shared/errors.js'
 import { AckRequest, AckResult } from '#shared/inbox/ack-messages.js'
 import { PulledMessages, PullRequest } from '#shared/inbox/pull-messages.js'
 import { CaseId, PackageId, PackageList, PackageView } from '#shared/packages/sealed-package.js'
@@ -19,6 +25,8 @@ import {
   type Role,
 } from '#shared/registry/participant.js'
 import { ListQuery } from '#shared/registry/read-registry.js'
+import { SupervisedLegList, SupervisionQuery } from '#shared/stats/list-supervised-legs.js'
+import { Statistics, StatsQuery } from '#shared/stats/read-statistics.js'
 import {
   AgreementList,
   ExchangeConfiguration,
@@ -40,6 +48,22 @@ export type Grant =
   | 'state:by-deadline'
   | 'state:write'
   | 'audit:write'
+  /** Fold events into the statistics: query the unfolded index, read case chains, dequeue events. */
+  | 'audit:fold'
+  /** Read the Merkle tree's head, nodes and checkpoints (GetItem, BatchGetItem on the audit table). */
+  | 'audit:tree-read'
+  /** Query the events not yet in the Merkle tree through the unsealed index (the checkpointer). */
+  | 'audit:unsealed'
+  /** Query an event by id through the by-event index. */
+  | 'audit:by-event'
+  /** Query partitions of the audit table itself: a case's chain, the checkpoints. */
+  | 'audit:read'
+  /** Query events by acting participant through the by-actor index. */
+  | 'audit:by-actor'
+  /** Query events by action through the by-action index. */
+  | 'audit:by-action'
+  /** Query events by UTC day through the by-day index. */
+  | 'audit:by-day'
   | 'nonces:write'
   /** Pull and ack: list pullable messages, lease, read, remove and reveal them, move case orders. */
   | 'inbox:read-write'
@@ -55,6 +79,8 @@ export type Grant =
   | 'sealed:write'
   /** Presign downloads of sealed packages. */
   | 'sealed:read'
+  /** Archive checkpoints in the sealed bucket (`checkpoints/`). */
+  | 'sealed:checkpoints'
   /** Encrypt personal data under a fresh data key. */
   | 'vault:seal'
   /** Decrypt personal data. */
@@ -79,14 +105,18 @@ export type Route<
   /** Roles of which the caller needs one; absent means any authenticated participant. */
   roles?: readonly Role[]
   summary: string
-  tag: 'Discovery' | 'Registry' | 'Clock' | 'Inbox' | 'Documents' | 'Cases'
+  tag: 'Discovery' | 'Registry' | 'Clock' | 'Inbox' | 'Documents' | 'Cases' | 'Supervision' | 'Audit'
   params?: P
   query?: Q
   body?: B
   /** The success body (JSON), or `html` for pages meant for people. */
-  response: Schema | 'html'
+  response: Schema | 'html' | 'ndjson'
+  /** Response headers worth documenting, by name (e.g. the cursor of a paged NDJSON answer). */
+  responseHeaders?: Readonly<Record<string, string>>
   /** Whether a success may be `201 Created` (upserts) rather than always `200`. */
   creates?: boolean
+  /** Refusals beyond those its auth, roles, params and body imply (a 404 for what a query names). */
+  refuses?: readonly ErrorCode[]
   grants: readonly Grant[]
 }
 
@@ -467,6 +497,118 @@ export const routes = {
     body: TransitionRequest,
     response: TransitionAnswer,
     grants: caseWrite,
+  }),
+  getLatestCheckpoint: route({
+    method: 'GET',
+    path: '/v1/audit/checkpoints/latest',
+    handler: 'audit/get-latest-checkpoint',
+    auth: 'participant',
+    summary:
+      "The log's latest signed tree head, an `exchange-checkpoint+jwt` over { treeSize, rootHash } (aud: the " +
+      'exchange id). A new checkpoint only ever extends the previous one; the log is checkpointed every ' +
+      'minute. 404 before the first checkpoint.',
+    tag: 'Audit',
+    response: LatestCheckpoint,
+    refuses: ['not-found'],
+    grants: ['audit:tree-read'],
+  }),
+  getInclusionProof: route({
+    method: 'GET',
+    path: '/v1/audit/proofs/{eventId}',
+    handler: 'audit/get-inclusion-proof',
+    auth: 'participant',
+    summary:
+      "An event's RFC 9162 inclusion proof against the latest checkpoint (verify with the leaf hash of the " +
+      "event's `hash` bytes). Auditors may ask for any event, others for the events of their own cases; " +
+      'anything else, and an event not in a checkpoint yet, answers 404.',
+    tag: 'Audit',
+    params: z.strictObject({ eventId: EventId }),
+    response: InclusionProof,
+    grants: ['audit:tree-read', 'audit:by-event', 'state:read'],
+  }),
+  queryEvents: route({
+    method: 'GET',
+    path: '/v1/audit/events',
+    handler: 'audit/query-events',
+    auth: 'participant',
+    summary:
+      'Audit events by case, acting participant, action and time (`from` inclusive, `to` exclusive), oldest ' +
+      'first (a case in chain order). Auditors see every event; others the events of cases they are party to ' +
+      '(`caseId`, else 404) and their own actions, and an empty page for another participant. A time range ' +
+      "alone (auditors) needs `from` and is read day by day; each page reads a bounded number of the log's " +
+      'items, so it may hold fewer than `limit` events and still have a `nextCursor`.',
+    tag: 'Audit',
+    query: EventQuery,
+    response: AuditEventList,
+    refuses: ['not-found'],
+    grants: ['audit:read', 'audit:by-actor', 'audit:by-action', 'audit:by-day', 'state:read'],
+  }),
+  exportAudit: route({
+    method: 'GET',
+    path: '/v1/audit/export',
+    handler: 'audit/export-audit',
+    auth: 'participant',
+    roles: ['auditor'],
+    summary:
+      'The log as NDJSON (`application/x-ndjson`, format exchange-audit-export/1, docs/audit-export.md) that ' +
+      '`npm run exchange -- audit verify <file>` checks offline: a header with the exchange keys, every ' +
+      'checkpoint, then the events in the latest checkpoint (all of them, or with `from`/`to` those of the ' +
+      'window, each with its inclusion proof). Long exports come in parts: while `x-next-cursor` (and a ' +
+      '`Link: rel="next"`) is present, fetch it with the same from and to and append the body.',
+    tag: 'Audit',
+    query: ExportQuery,
+    response: 'ndjson',
+    responseHeaders: {
+      'x-next-cursor': 'The `cursor` of the next part of the export; absent on the last part.',
+      Link: 'The URL of the next part, as `<url>; rel="next"`; absent on the last part.',
+    },
+    grants: ['audit:read', 'audit:by-day', 'audit:by-event', 'audit:tree-read', 'signer:public'],
+  }),
+  getConsistencyProof: route({
+    method: 'GET',
+    path: '/v1/audit/consistency',
+    handler: 'audit/get-consistency-proof',
+    auth: 'participant',
+    summary:
+      'The RFC 9162 consistency proof that the tree of the first `from` events is a prefix of the tree of the ' +
+      'first `to` (1 <= from <= to, else 422). A `to` past the latest checkpoint is a tree the log has not ' +
+      'signed: 404.',
+    tag: 'Audit',
+    query: ConsistencyQuery,
+    response: ConsistencyProof,
+    refuses: ['not-found'],
+    grants: ['audit:tree-read'],
+  }),
+  getStats: route({
+    method: 'GET',
+    path: '/v1/stats',
+    handler: 'supervision/get-stats',
+    auth: 'participant',
+    summary:
+      'Per home, accepting participant, item or pair: legs submitted, accepted, approved, rejected, withdrawn, ' +
+      'delivered and flagged overdue on the Beijing days from `from` to `to` (at most 366), the on-time rate ' +
+      'of the decisions made on them and their median working days from acceptance (supplement pauses ' +
+      'excluded). Auditors and the admin see every leg, others the legs they are a party to. Counted from the ' +
+      'audit log by a job every minute.',
+    tag: 'Supervision',
+    query: StatsQuery,
+    response: Statistics,
+    grants: ['state:read'],
+  }),
+  listSupervisedLegs: route({
+    method: 'GET',
+    path: '/v1/supervision/legs',
+    handler: 'supervision/list-legs',
+    auth: 'participant',
+    roles: ['auditor', 'admin'],
+    summary:
+      'Legs past their deadline and undecided (`state=overdue`), or with one working day or less left ' +
+      '(`state=warning`), in deadline order, for supervisors (电子监察). Parties see the same flags on their ' +
+      'own legs in GET /v1/cases and get the notices in their inbox.',
+    tag: 'Supervision',
+    query: SupervisionQuery,
+    response: SupervisedLegList,
+    grants: ['state:read', 'state:by-deadline'],
   }),
 } as const
 

@@ -18,4 +18,17 @@ export const jobs: readonly Job[] = [
     everyMinutes: 1,
     grants: ['state:read', 'state:by-deadline', 'state:write', 'audit:write', 'inbox:write'],
   },
+  {
+    handler: 'jobs/checkpoint-audit-log',
+    summary:
+      'Appends new audit events to the RFC 9162 Merkle tree, signs a checkpoint and archives it in the sealed bucket.',
+    everyMinutes: 1,
+    grants: ['audit:unsealed', 'audit:tree-read', 'audit:write', 'signer:sign', 'sealed:checkpoints'],
+  },
+  {
+    handler: 'jobs/fold-statistics',
+    summary: 'Counts new audit events into the daily statistics buckets, each event exactly once.',
+    everyMinutes: 1,
+    grants: ['state:read', 'state:write', 'audit:fold'],
+  },
 ]

@@ -1,8 +1,8 @@
 import { superviseDeadlines } from '#shared/cases/supervise-deadlines.js'
-import { cases } from '../dependencies/cases.js'
+import { deadlineSweep } from '../dependencies/deadline-sweep.js'
 import { log } from '../logger.js'
 
-const { supervise } = cases()
+const supervise = deadlineSweep()
 
 export const handler = async () => {
   const raised = await superviseDeadlines(supervise)

@@ -6,6 +6,9 @@ import { type CaseReadDeps, CaseView, legView } from './case-view.js'
 import { LegStatus } from './leg-status.js'
 import type { CasePosition } from './stored-case.js'
 
+/** What listing needs: the cases, calendars for the deadline flags and a clock; never the personal data. */
+export type CaseListDeps = Omit<CaseReadDeps, 'vault'>
+
 /** The query of `GET /v1/cases`: the caller's own cases in one role, optionally by leg status. */
 export const CaseQuery = z.strictObject({
   role: z.enum(['accepting', 'home']),
@@ -61,7 +64,7 @@ const decodeCursor = (cursor: string, role: string): CasePosition => {
 
 /** `GET /v1/cases?role=&status=`: the caller's cases, newest first, each with its legs (a home sees its own). */
 export const listCases = async (
-  deps: CaseReadDeps,
+  deps: CaseListDeps,
   command: { query: CaseQuery; caller: Principal },
 ): Promise<CaseList> => {
   const { query, caller } = command

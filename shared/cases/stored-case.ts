@@ -56,6 +56,8 @@ export type StoredLeg = {
   clock?: LegClock
   /** Where the leg returns when a supplement arrives. */
   beforeSupplement?: LegStatus
+  /** When the home asked for a supplement: it may, once per leg (一次性告知). */
+  supplementRequestedAt?: string
   missing?: string[]
   reason?: string
   notice?: string

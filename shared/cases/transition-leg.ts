@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import * as z from 'zod'
 import { commitAudited } from '../audit/append-audited.js'
+import type { Calendar } from '../clock/calendar.js'
 import { deadlineOf, extendDeadline, pausedDays } from '../clock/deadline.js'
 import { type CalendarDeps, withCalendars } from '../clock/read-calendar.js'
 import { DomainError, type FieldError, notFound } from '../errors.js'
@@ -96,17 +97,27 @@ const indexedDeadline = (leg: StoredLeg) =>
     ? leg.clock.deadline
     : undefined
 
+/** A leg the supervisors' overdue list shows: flagged overdue by the sweep, and not decided or withdrawn. */
+const overdueDeadline = (leg: StoredLeg) =>
+  leg.overdueRaised === true && leg.clock !== undefined && leg.clock.stoppedAt === undefined
+    ? leg.clock.deadline
+    : undefined
+
 /** The put of a leg's next state, conditioned on the version it was read at. */
-export const putLeg = (leg: StoredLeg, expectedVersion: number): Change => ({
-  kind: 'put-leg',
-  caseId: leg.caseId,
-  home: leg.home,
-  createdAt: leg.createdAt,
-  value: leg,
-  version: leg.version,
-  expectedVersion,
-  deadline: indexedDeadline(leg),
-})
+export const putLeg = (leg: StoredLeg, expectedVersion: number): Change => {
+  const overdue = overdueDeadline(leg)
+  return {
+    kind: 'put-leg',
+    caseId: leg.caseId,
+    home: leg.home,
+    createdAt: leg.createdAt,
+    value: leg,
+    version: leg.version,
+    expectedVersion,
+    deadline: indexedDeadline(leg),
+    ...(overdue === undefined ? {} : { overdue }),
+  }
+}
 
 /**
  * `POST /v1/cases/{caseId}/legs/{home}/transitions`: one party moves one home's leg by the
@@ -130,6 +141,10 @@ export const transitionLeg = async (
       stored !== undefined && (caller.participant === stored.accepting || caller.participant === home)
     if (stored === undefined || leg === undefined || !party) throw notFound('The leg')
 
+    // The side is checked before a retry is recognised, so the other side never gets a 200 for it.
+    if (caller.participant !== actorOf(request.action, stored, home)) {
+      throw new DomainError('forbidden', `${request.action} is for the other side of the case.`)
+    }
     const last = leg.lastTransition
     if (
       last?.action === request.action &&
@@ -139,9 +154,6 @@ export const transitionLeg = async (
       return { changes: [], audit: [], result: last.answer as TransitionAnswer }
     }
     const rule = transitions[request.action]
-    if (caller.participant !== actorOf(request.action, stored, home)) {
-      throw new DomainError('forbidden', `${request.action} is for the other side of the case.`)
-    }
     if (request.expectedVersion !== leg.version) {
       throw new DomainError('version-conflict', 'The leg has moved on since that version.', {
         extensions: { currentVersion: leg.version },
@@ -152,10 +164,18 @@ export const transitionLeg = async (
         extensions: { status: leg.status },
       })
     }
+    // One-time notification (一次性告知): everything missing is asked for in one request, once per leg.
+    if (request.action === 'request-supplement' && leg.supplementRequestedAt !== undefined) {
+      throw new DomainError('illegal-transition', 'A supplement was already requested for this leg.', {
+        extensions: { status: leg.status },
+      })
+    }
     checkNeeds(request)
 
     const now = deps.clock()
     const at = now.toISOString()
+    // The calendars read for the deadline serve the leg's view too: each year is read once.
+    const read = new Map<number, Calendar>()
     const next: StoredLeg = { ...leg, version: leg.version + 1, updatedAt: at }
     const changes: Change[] = []
     let packageId: string | undefined
@@ -191,14 +211,18 @@ export const transitionLeg = async (
       case 'accept': {
         const item = (await deps.records.get<Item>('item', stored.itemCode))?.value
         if (item === undefined) throw new DomainError('unavailable', 'The item has left the catalogue.')
-        const deadline = await withCalendars(deps.calendar, (calendars) =>
-          deadlineOf({ startedAt: at, days: item.promisedDays, dayKind: item.dayKind }, calendars),
+        const deadline = await withCalendars(
+          deps.calendar,
+          (calendars) =>
+            deadlineOf({ startedAt: at, days: item.promisedDays, dayKind: item.dayKind }, calendars),
+          read,
         )
         next.clock = { startedAt: at, deadline, dayKind: item.dayKind }
         break
       }
       case 'request-supplement':
         next.beforeSupplement = leg.status
+        next.supplementRequestedAt = at
         next.missing = request.missing ?? []
         if (leg.clock !== undefined) next.clock = { ...leg.clock, pausedAt: at }
         break
@@ -208,15 +232,24 @@ export const transitionLeg = async (
         const clock = leg.clock
         if (clock?.pausedAt !== undefined) {
           const pausedAt = clock.pausedAt
-          const deadline = await withCalendars(deps.calendar, (calendars) =>
-            extendDeadline(
-              clock.deadline,
-              pausedDays({ pausedAt, resumedAt: at, dayKind: clock.dayKind }, calendars),
-              clock.dayKind,
-              calendars,
-            ),
+          const deadline = await withCalendars(
+            deps.calendar,
+            (calendars) =>
+              extendDeadline(
+                clock.deadline,
+                pausedDays({ pausedAt, resumedAt: at, dayKind: clock.dayKind }, calendars),
+                clock.dayKind,
+                calendars,
+              ),
+            read,
           )
           next.clock = { startedAt: clock.startedAt, deadline, dayKind: clock.dayKind }
+          // A deadline pushed back into the future is a new deadline: the sweep may warn about it
+          // (and report it overdue) once more, instead of the leg going quiet.
+          if (Date.parse(deadline) > now.getTime()) {
+            delete next.warningRaised
+            delete next.overdueRaised
+          }
         }
         break
       }
@@ -239,7 +272,7 @@ export const transitionLeg = async (
       next.clock = { ...next.clock, stoppedAt: at }
     }
 
-    const view = await legView(deps, next, now)
+    const view = await legView(deps, next, now, read)
     const answer: TransitionAnswer = {
       caseId,
       home,

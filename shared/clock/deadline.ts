@@ -13,7 +13,8 @@ type Kind = z.infer<typeof DayKind>
 /** Mainland China keeps UTC+8 all year (no daylight saving), so a Beijing date is a fixed shift. */
 const beijingOffsetMs = 8 * 3_600_000
 
-const beijingDate = (instant: string): string =>
+/** The Beijing calendar date (`YYYY-MM-DD`) of an instant: the day deadlines and statistics count in. */
+export const beijingDate = (instant: string): string =>
   new Date(Date.parse(instant) + beijingOffsetMs).toISOString().slice(0, 10)
 
 const endOfDay = (date: string) => `${date}T23:59:59.999+08:00`

@@ -49,6 +49,8 @@ export type Change =
       version: number
       expectedVersion: number
       deadline: string | undefined
+      /** Once flagged overdue and until decided or withdrawn: its deadline, for the supervisors' list. */
+      overdue?: string
     }
   /** Binds a participant's own case reference to a case, once: the idempotency key of a submission. */
   | {

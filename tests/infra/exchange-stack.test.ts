@@ -8,8 +8,8 @@ import type { IConstruct } from 'constructs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleFunctions } from '#functions/bundle.js'
 import { handlerModules } from '#functions/handlers.js'
-import { jobs } from '#functions/jobs/jobs.js'
 import { authorizerHandler, routeList } from '#functions/http/routes.js'
+import { jobs } from '#functions/jobs/jobs.js'
 import { buckets, tables } from '#functions/storage-layout.js'
 import cdkJson from '../../cdk.json' with { type: 'json' }
 import { ExchangeStack } from '../../infra/exchange-stack.js'
@@ -388,7 +388,9 @@ describe('least privilege', () => {
 
   it('lets the case listing query the by-party index alone, and the sweep the by-deadline index alone', () => {
     const indexQueries = (module: string) =>
-      dataActions(permissionsOf(module)).filter(({ resource }) => JSON.stringify(resource).includes('/index/'))
+      dataActions(permissionsOf(module)).filter(({ resource }) =>
+        JSON.stringify(resource).includes('/index/'),
+      )
     const onIndex = (name: string) => ({
       action: 'dynamodb:Query',
       resource: { 'Fn::Join': ['', [arnOf(stack.tables.state), `/index/${name}`]] },
@@ -397,6 +399,95 @@ describe('least privilege', () => {
     expect(indexQueries('cases/list-cases')).toEqual([onIndex(byParty.name)])
     expect(indexQueries('jobs/supervise-deadlines')).toEqual([onIndex(byDeadline.name)])
     expect(indexQueries('cases/get-case')).toEqual([])
+  })
+
+  it('lets the checkpointer query the unsealed queue, sign, and put objects only under checkpoints/ in sealed', () => {
+    const module = 'jobs/checkpoint-audit-log'
+    const permissions = dataActions(permissionsOf(module))
+    expect(permissions.filter(({ resource }) => JSON.stringify(resource).includes('/index/'))).toEqual([
+      {
+        action: 'dynamodb:Query',
+        resource: { 'Fn::Join': ['', [arnOf(stack.tables.audit), '/index/unsealed']] },
+      },
+    ])
+    const { objects, keyActions } = documentAccess(module)
+    expect(objects).toEqual([{ action: 's3:PutObject', resource: objectsUnder('sealed', 'checkpoints/*') }])
+    expect(keyActions).toEqual(['kms:GenerateDataKey'])
+    const signing = permissions.filter(
+      ({ resource }) => JSON.stringify(resource) === JSON.stringify(arnOf(stack.signingKey)),
+    )
+    expect(signing.map(({ action }) => action).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign'])
+    const state = JSON.stringify(arnOf(stack.tables.state))
+    expect(permissions.filter(({ resource }) => JSON.stringify(resource).includes(state))).toEqual([])
+  })
+
+  it('lets the checkpoint and proof functions read the audit table, write nothing, and query only by event', () => {
+    const readOnly = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']
+    const modules = [
+      'audit/get-latest-checkpoint',
+      'audit/get-inclusion-proof',
+      'audit/get-consistency-proof',
+    ]
+    for (const module of modules) {
+      const permissions = dataActions(permissionsOf(module))
+      for (const { action } of permissions) expect(readOnly, `${module} may ${action}`).toContain(action)
+      const indexes = permissions.filter(({ resource }) => JSON.stringify(resource).includes('/index/'))
+      expect(indexes).toEqual(
+        module === 'audit/get-inclusion-proof'
+          ? [
+              {
+                action: 'dynamodb:Query',
+                resource: { 'Fn::Join': ['', [arnOf(stack.tables.audit), '/index/by-event']] },
+              },
+            ]
+          : [],
+      )
+    }
+  })
+
+  it('lets the events query and the export read the audit log through their indexes, and write nothing', () => {
+    const onIndex = (name: string) => ({
+      action: 'dynamodb:Query',
+      resource: { 'Fn::Join': ['', [arnOf(stack.tables.audit), `/index/${name}`]] },
+    })
+    const indexQueries = (module: string) =>
+      dataActions(permissionsOf(module))
+        .filter(({ resource }) => JSON.stringify(resource).includes('/index/'))
+        .sort((a, b) => JSON.stringify(a.resource).localeCompare(JSON.stringify(b.resource)))
+    expect(indexQueries('audit/query-events')).toEqual(['by-action', 'by-actor', 'by-day'].map(onIndex))
+    expect(indexQueries('audit/export-audit')).toEqual(['by-day', 'by-event'].map(onIndex))
+    const readOnly = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'kms:GetPublicKey']
+    for (const module of ['audit/query-events', 'audit/export-audit'])
+      for (const { action } of dataActions(permissionsOf(module)))
+        expect(readOnly, `${module} may ${action}`).toContain(action)
+  })
+
+  it('lets the statistics job query the unfolded index alone and dequeue events without putting any', () => {
+    const permissions = dataActions(permissionsOf('jobs/fold-statistics'))
+    const auditArn = JSON.stringify(arnOf(stack.tables.audit))
+    expect(permissions.filter(({ resource }) => JSON.stringify(resource).includes('/index/'))).toEqual([
+      {
+        action: 'dynamodb:Query',
+        resource: { 'Fn::Join': ['', [arnOf(stack.tables.audit), '/index/unfolded']] },
+      },
+    ])
+    expect(
+      permissions
+        .filter(({ resource }) => JSON.stringify(resource) === auditArn)
+        .map(({ action }) => action)
+        .sort(),
+    ).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem'])
+    const byDeadline = { 'Fn::Join': ['', [arnOf(stack.tables.state), '/index/by-deadline']] }
+    expect(
+      dataActions(permissionsOf('supervision/list-legs')).filter(({ resource }) =>
+        JSON.stringify(resource).includes('/index/'),
+      ),
+    ).toEqual([{ action: 'dynamodb:Query', resource: byDeadline }])
+    expect(
+      dataActions(permissionsOf('supervision/get-stats'))
+        .map(({ action }) => action)
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:Query'])
   })
 
   it('runs every scheduled job on its EventBridge schedule', () => {

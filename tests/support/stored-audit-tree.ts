@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto'
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb'
+import { dynamodbChainReader } from '#functions/adapters/dynamodb-chain-reader.js'
+import { dynamodbChangeWriter } from '#functions/adapters/dynamodb-change-writer.js'
+import { uuidV7 } from '#functions/adapters/uuid-v7.js'
+import { tables } from '#functions/storage-layout.js'
+import { type AuditedWriteDeps, commitAudited } from '#shared/audit/append-audited.js'
+import type { AuditEvent } from '#shared/audit/audit-event.js'
+import { leafHash } from '#shared/audit/merkle.js'
+import { emptyFrontier, extendFrontier, fromHex, frontierRoot, toHex } from '#shared/audit/tree-nodes.js'
+import { localSettings } from './local-documents.js'
+
+/**
+ * A fresh table with the audit table's layout in the local DynamoDB, for tests that need a log of
+ * a known size: the shared one grows with every test file running beside them.
+ */
+export const scratchAuditTable = async (client: DynamoDBClient) => {
+  const layout = tables.audit
+  const TableName = `audit-scratch-${randomUUID().slice(0, 8)}`
+  const attributes = new Map<string, 'S' | 'N'>([
+    [layout.partitionKey, 'S'],
+    [layout.sortKey, 'S'],
+  ])
+  for (const index of layout.indexes) {
+    attributes.set(index.partitionKey, 'S')
+    if ('sortKey' in index) attributes.set(index.sortKey, index.sortKeyType)
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+        AttributeName,
+        AttributeType,
+      })),
+      KeySchema: [
+        { AttributeName: layout.partitionKey, KeyType: 'HASH' },
+        { AttributeName: layout.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: layout.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+          ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
+    }),
+  )
+  return { tableName: TableName, drop: () => client.send(new DeleteTableCommand({ TableName })) }
+}
+
+/** What writes audit events into a given audit table of the local DynamoDB. */
+export const auditWriter = (client: DynamoDBClient, auditTable: string): AuditedWriteDeps => ({
+  writer: dynamodbChangeWriter(client, {
+    state: localSettings.STATE_TABLE,
+    audit: auditTable,
+    inbox: localSettings.INBOX_TABLE,
+  }),
+  chains: dynamodbChainReader(client, auditTable),
+  clock: () => new Date(),
+  newEventId: () => uuidV7(),
+})
+
+/** Commits `count` audit-only events acted by `participant`, fifty to a transaction. */
+export const commitEvents = async (deps: AuditedWriteDeps, participant: string, count: number) => {
+  for (let done = 0; done < count; done += 50) {
+    const batch = Math.min(50, count - done)
+    await commitAudited(deps, async () => ({
+      changes: [],
+      audit: Array.from({ length: batch }, (_, i) => ({
+        actor: { participant, sub: 'checkpoint-test' },
+        action: 'test.checkpointed',
+        details: { n: done + i },
+      })),
+      result: undefined,
+    }))
+  }
+}
+
+/** The events of a participant's chain in an audit table, as stored, in chain order. */
+export const participantEvents = async (
+  client: DynamoDBClient,
+  auditTable: string,
+  participant: string,
+): Promise<AuditEvent[]> => {
+  const events: AuditEvent[] = []
+  let start: Record<string, AttributeValue> | undefined
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: auditTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+        ExpressionAttributeValues: {
+          ':pk': { S: `chain#participant#${participant}` },
+          ':events': { S: 'event#' },
+        },
+        ConsistentRead: true,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    )
+    for (const item of page.Items ?? []) events.push(JSON.parse(item.doc?.S ?? '{}') as AuditEvent)
+    start = page.LastEvaluatedKey
+  } while (start !== undefined)
+  return events
+}
+
+/** Every leaf of the tree in an audit table from index 0 on, as stored. */
+export const storedLeaves = async (client: DynamoDBClient, auditTable: string) => {
+  const leaves: { leafIndex: number; hash: string; eventId: string; eventHash: string }[] = []
+  let start: Record<string, AttributeValue> | undefined
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: auditTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'tree#0' } },
+        ConsistentRead: true,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    )
+    for (const item of page.Items ?? []) {
+      leaves.push({
+        leafIndex: Number(item.sk?.S),
+        hash: item.hash?.S ?? '',
+        eventId: item.leafEvent?.S ?? '',
+        eventHash: item.eventHash?.S ?? '',
+      })
+    }
+    start = page.LastEvaluatedKey
+  } while (start !== undefined)
+  return leaves
+}
+
+/** Every checkpoint recorded in an audit table, smallest first. */
+export const storedCheckpoints = async (client: DynamoDBClient, auditTable: string) => {
+  const checkpoints: { treeSize: number; rootHash: string; jws: string }[] = []
+  let start: Record<string, AttributeValue> | undefined
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: auditTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'checkpoint' } },
+        ConsistentRead: true,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    )
+    for (const item of page.Items ?? []) {
+      checkpoints.push({
+        treeSize: Number(item.treeSize?.N),
+        rootHash: item.rootHash?.S ?? '',
+        jws: item.jws?.S ?? '',
+      })
+    }
+    start = page.LastEvaluatedKey
+  } while (start !== undefined)
+  return checkpoints
+}
+
+/**
+ * Checks a stored tree against itself and its checkpoints: leaves 0..n-1 without a gap, each event
+ * once, each leaf the RFC leaf hash of its event's hash, and each checkpoint's root that of the
+ * leaves up to its size (computed once, incrementally). Answers the problems found.
+ */
+export const treeProblems = (
+  leaves: readonly { leafIndex: number; hash: string; eventId: string; eventHash: string }[],
+  checkpoints: readonly { treeSize: number; rootHash: string }[],
+): string[] => {
+  const problems: string[] = []
+  const seen = new Set<string>()
+  leaves.forEach((leaf, i) => {
+    if (leaf.leafIndex !== i) problems.push(`leaf ${i} is stored as ${leaf.leafIndex}`)
+    if (seen.has(leaf.eventId)) problems.push(`event ${leaf.eventId} is a leaf twice`)
+    seen.add(leaf.eventId)
+    if (toHex(leafHash(fromHex(leaf.eventHash))) !== leaf.hash) problems.push(`leaf ${i} has a wrong hash`)
+  })
+  let frontier = emptyFrontier
+  for (const checkpoint of [...checkpoints].sort((a, b) => a.treeSize - b.treeSize)) {
+    if (checkpoint.treeSize > leaves.length) {
+      problems.push(`checkpoint ${checkpoint.treeSize} is past the ${leaves.length} leaves`)
+      continue
+    }
+    const more = leaves.slice(frontier.size, checkpoint.treeSize).map((leaf) => fromHex(leaf.hash))
+    frontier = extendFrontier(frontier, more).frontier
+    if (toHex(frontierRoot(frontier)) !== checkpoint.rootHash)
+      problems.push(`checkpoint ${checkpoint.treeSize} has another root than its leaves`)
+  }
+  return problems
+}
