@@ -26,9 +26,17 @@ export type HttpRequest<R extends Route> = {
 
 /**
  * What a handler answers: a body (the text itself for `html` and `ndjson` routes), for upserts
- * whether it created the resource, and headers beyond the content type.
+ * whether it created the resource, and for a body in parts the cursor of the next part.
  */
-export type Reply = { body: unknown; created?: boolean; headers?: Record<string, string> }
+export type Reply = { body: unknown; created?: boolean; nextCursor?: string | undefined }
+
+/** Where the next part of a body in parts is: the same request with the cursor (`x-next-cursor` and a Link). */
+const nextPartHeaders = (route: Route, event: HttpEvent, baseUrl: string, cursor: string | undefined) => {
+  if (cursor === undefined) return {}
+  const query = new URLSearchParams(event.rawQueryString ?? '')
+  query.set('cursor', cursor)
+  return { 'x-next-cursor': cursor, link: `<${baseUrl}${event.rawPath ?? route.path}?${query}>; rel="next"` }
+}
 
 /** The media type of each kind of answer that is not JSON. */
 const textTypes = { html: 'text/html; charset=utf-8', ndjson: 'application/x-ndjson' } as const
@@ -137,16 +145,18 @@ export const httpHandler = <R extends Route>(
       },
     })
     .handler(async (event) => {
-      const reply = await run(validated.get(event) as HttpRequest<R>)
+      const request = validated.get(event) as HttpRequest<R>
+      const reply = await run(request)
+      const headers = nextPartHeaders(route, event, request.baseUrl, reply.nextCursor)
       return route.response === 'html' || route.response === 'ndjson'
         ? {
             statusCode: 200,
-            headers: { ...reply.headers, 'content-type': textTypes[route.response] },
+            headers: { ...headers, 'content-type': textTypes[route.response] },
             body: String(reply.body),
           }
         : {
             statusCode: route.creates === true && reply.created === true ? 201 : 200,
-            headers: { ...reply.headers, 'content-type': 'application/json' },
+            headers: { ...headers, 'content-type': 'application/json' },
             body: JSON.stringify(reply.body),
           }
     })
