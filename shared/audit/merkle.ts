@@ -42,7 +42,8 @@ export const rootOf = (leaves: readonly Uint8Array[]): Uint8Array => {
   let level = [...leaves]
   while (level.length > 1) {
     const next: Uint8Array[] = []
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i] as Uint8Array, level[i + 1] as Uint8Array))
+    for (let i = 0; i + 1 < level.length; i += 2)
+      next.push(nodeHash(level[i] as Uint8Array, level[i + 1] as Uint8Array))
     if (level.length % 2 === 1) next.push(level[level.length - 1] as Uint8Array)
     level = next
   }
@@ -56,7 +57,11 @@ export const rootOf = (leaves: readonly Uint8Array[]): Uint8Array => {
 export type SubtreeHash = (start: number, size: number) => Promise<Uint8Array>
 
 /** The inclusion proof of leaf `index` in the tree of the first `size` leaves (RFC 9162 §2.1.3.1). */
-export const inclusionProof = async (index: number, size: number, subtree: SubtreeHash): Promise<Uint8Array[]> => {
+export const inclusionProof = async (
+  index: number,
+  size: number,
+  subtree: SubtreeHash,
+): Promise<Uint8Array[]> => {
   if (index < 0 || index >= size) throw new RangeError('the leaf is not in the tree')
   const path: Uint8Array[] = []
   const walk = async (m: number, start: number, n: number): Promise<void> => {
@@ -75,7 +80,11 @@ export const inclusionProof = async (index: number, size: number, subtree: Subtr
 }
 
 /** The consistency proof between the trees of the first `first` and `second` leaves (RFC 9162 §2.1.4.1). */
-export const consistencyProof = async (first: number, second: number, subtree: SubtreeHash): Promise<Uint8Array[]> => {
+export const consistencyProof = async (
+  first: number,
+  second: number,
+  subtree: SubtreeHash,
+): Promise<Uint8Array[]> => {
   if (first < 1 || first > second) throw new RangeError('no consistency proof between these sizes')
   const proof: Uint8Array[] = []
   const walk = async (m: number, start: number, n: number, whole: boolean): Promise<void> => {
