@@ -78,14 +78,19 @@ export const legView = async (
   calendars: Map<number, Calendar> = new Map(),
 ): Promise<LegView> => {
   const clock = leg.clock
-  const running = clock !== undefined && clock.stoppedAt === undefined && clock.pausedAt === undefined
-  const timing = running
-    ? await withCalendars(
-        deps.calendar,
-        (read) => legTiming(clock.deadline, now.toISOString(), read),
-        calendars,
-      )
-    : { overdue: leg.overdueRaised === true, warning: false }
+  // A paused or stopped clock is read at the instant it paused or stopped: a leg decided late stays
+  // overdue, one decided in time never turns overdue, and neither warns any more.
+  const frozenAt = clock?.stoppedAt ?? clock?.pausedAt
+  const timing =
+    clock === undefined
+      ? { overdue: false, warning: false }
+      : frozenAt !== undefined
+        ? { overdue: Date.parse(frozenAt) > Date.parse(clock.deadline), warning: false }
+        : await withCalendars(
+            deps.calendar,
+            (read) => legTiming(clock.deadline, now.toISOString(), read),
+            calendars,
+          )
   return {
     home: leg.home,
     status: leg.status,

@@ -60,17 +60,17 @@ const fingerprintOf = (request: TransitionRequest) =>
 /** The manifest purpose each manifest-carrying action seals. */
 const purposes: Partial<Record<Action, Purpose>> = { resubmit: 'supplement', approve: 'result' }
 
-/** Which message each action sends, and to which side. */
-const announcements: Record<Action, { type: MessageType; to: 'home' | 'accepting' }> = {
-  'approve-intake': { type: 'case.intake-approved', to: 'accepting' },
-  'reject-intake': { type: 'case.intake-rejected', to: 'accepting' },
-  accept: { type: 'case.accepted', to: 'accepting' },
-  'request-supplement': { type: 'case.supplement-requested', to: 'accepting' },
-  resubmit: { type: 'case.resubmitted', to: 'home' },
-  approve: { type: 'case.approved', to: 'accepting' },
-  reject: { type: 'case.rejected', to: 'accepting' },
-  deliver: { type: 'case.delivered', to: 'home' },
-  withdraw: { type: 'case.withdrawn', to: 'home' },
+/** Which message each action sends to the other side of the leg. */
+const announcements: Record<Action, MessageType> = {
+  'approve-intake': 'case.intake-approved',
+  'reject-intake': 'case.intake-rejected',
+  accept: 'case.accepted',
+  'request-supplement': 'case.supplement-requested',
+  resubmit: 'case.resubmitted',
+  approve: 'case.approved',
+  reject: 'case.rejected',
+  deliver: 'case.delivered',
+  withdraw: 'case.withdrawn',
 }
 
 /** Who performs an action on this case: the table's side, except that a home delivers what is picked up there. */
@@ -295,8 +295,9 @@ export const transitionLeg = async (
       ...(packageId === undefined ? {} : { packageId }),
     }
     const message: NewMessage = {
-      recipient: announcement.to === 'home' ? home : stored.accepting,
-      type: announcement.type,
+      // The other side hears of it: a home delivering a pickup-home result tells the window.
+      recipient: caller.participant === home ? stored.accepting : home,
+      type: announcement,
       caseId,
       home,
       version: next.version,

@@ -153,5 +153,5 @@ describe('personal data', () => {
     const caseItem = items.find((item) => item.sk?.S === 'case')
     expect(caseItem?.doc?.S).toContain('"ciphertext"')
     expect(leaksIn(items.map((item) => JSON.stringify(item)))).toEqual([])
-  })
+  }, 60_000)
 })
