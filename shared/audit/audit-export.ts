@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize'
 import * as z from 'zod'
 import { AuditEvent } from './audit-event.js'
 
@@ -102,3 +103,21 @@ export type CheckpointClaims = z.infer<typeof CheckpointClaims>
 
 /** The order events come in: their `at` (UTC, milliseconds, so text order is time order), then id. */
 export const eventOrderKey = (event: Pick<AuditEvent, 'at' | 'eventId'>) => `${event.at}#${event.eventId}`
+
+/** How event lines begin, and how the hash and leaf index end them, when written by `eventLineText`. */
+export const eventLinePrefix = '{"type":"event","event":{'
+
+/**
+ * An event line as the exchange writes it: the event's members in RFC 8785 (JCS) form without
+ * `hash` and `leafIndex`, which follow as its last members. The text between the prefix and
+ * `,"hash":` is then, in braces, exactly what the event's hash is over, so a verifier may hash it as
+ * it is instead of serialising the event again. Any JSON writing of the same line means the same.
+ */
+export const eventLineText = (event: AuditEvent): string => {
+  const { hash, leafIndex, ...hashed } = event
+  // canonicalize answers undefined only for undefined input; an event is always an object.
+  const body = canonicalize(hashed) as string
+  return `${eventLinePrefix}${body.slice(1, -1)},"hash":${JSON.stringify(hash)}${
+    leafIndex === undefined ? '' : `,"leafIndex":${leafIndex}`
+  }}}`
+}

@@ -1,15 +1,15 @@
 import * as z from 'zod'
 import { DomainError } from '../errors.js'
 import { Instant } from '../registry/ids.js'
-import { openCursor, sealCursor } from './audit-cursor.js'
+import { invalidCursor, openCursor, sealCursor } from './audit-cursor.js'
 import type { AuditEvent } from './audit-event.js'
 import {
   type AnchorLine,
   type CheckpointLine,
   type ConsistencyLine,
   type EndLine,
-  type EventLine,
   type ExportHeader,
+  eventLineText,
   exportFormat,
   type ProofLine,
 } from './audit-export.js'
@@ -111,13 +111,12 @@ export const exportAudit = async (
   const binding = { caller: command.caller.participant, from: query.from, to: query.to }
   const lines: string[] = []
   let bytes = 0
-  const emit = (
-    line: ExportHeader | CheckpointLine | ConsistencyLine | EventLine | ProofLine | AnchorLine | EndLine,
-  ) => {
-    const text = JSON.stringify(line)
+  const write = (text: string) => {
     lines.push(text)
     bytes += Buffer.byteLength(text) + 1
   }
+  const emit = (line: ExportHeader | CheckpointLine | ConsistencyLine | ProofLine | AnchorLine | EndLine) =>
+    write(JSON.stringify(line))
   let position: ExportPosition
   if (query.cursor === undefined) {
     const { checkpoint: latest } = await deps.tree.head()
@@ -148,7 +147,17 @@ export const exportAudit = async (
       treeSize: position.treeSize,
       keys: { keys: (await deps.publicKeys()).map((key) => ({ ...key }) as Record<string, unknown>) },
     })
-  } else position = openCursor(query.cursor, binding, ExportPosition)
+  } else {
+    position = openCursor(query.cursor, binding, ExportPosition)
+    // What a cursor pins must still make sense: a tree the log has signed, a walk not past its end.
+    const { checkpoint: latest } = await deps.tree.head()
+    if (
+      position.treeSize > (latest?.treeSize ?? 0) ||
+      position.checkpointAfter > position.treeSize ||
+      position.day > position.last
+    )
+      throw invalidCursor()
+  }
   const { treeSize } = position
 
   /** Inclusion proofs of leaves in the pinned tree, reading every node they need in one batch. */
@@ -244,7 +253,7 @@ export const exportAudit = async (
           anchors.delete(chain)
           emit({ type: 'anchor', event: anchor, auditPath: pathOf.get(anchor.eventId) ?? [] })
         }
-        emit({ type: 'event', event })
+        write(eventLineText(event))
         if (window)
           emit({
             type: 'proof',

@@ -11,7 +11,7 @@ import {
   EndLine,
   type EventLine,
   ExportHeader,
-  eventOrderKey,
+  eventLinePrefix,
   exportFormat,
   ProofLine,
 } from './audit-export.js'
@@ -91,6 +91,25 @@ const maxRebuiltLeaves = 2 ** 26
 const hexBytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'))
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0
 
+const leafIndexTail = /^,"leafIndex":(0|[1-9][0-9]{0,15})\}\}$/
+
+/**
+ * The hash of an event line's text as `eventLineText` writes it: SHA-256 of the text between the
+ * prefix and the closing hash and leaf index, in braces. If it equals the event's `hash`, that text
+ * is the JCS form the hash is over (finding other text with that hash would break SHA-256), and the
+ * line holds nothing else; lines written otherwise are checked by serialising the parsed event.
+ */
+const textHash = (text: string): string | undefined => {
+  if (!text.startsWith(eventLinePrefix)) return undefined
+  const at = text.lastIndexOf(',"hash":"')
+  // The hash's closing quote is the first quote after its opening one: nothing hides in between.
+  const close = at + 73
+  if (at < 0 || text.indexOf('"', at + 9) !== close) return undefined
+  const tail = text.slice(close + 1)
+  if (tail !== '}}' && !leafIndexTail.test(tail)) return undefined
+  return hash('sha256', `{${text.slice(eventLinePrefix.length, at)}}`, 'hex')
+}
+
 /** What is wrong with an event line, checked without zod (this runs for every event). */
 const eventLineProblem = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return 'not an object'
@@ -155,7 +174,7 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
   const signatures: Promise<void>[] = []
   let latest: Checkpoint | undefined
   let events = 0
-  let lastKey = ''
+  let lastAt = ''
   let lastLine = 0
   let lastEventId = ''
   let unproven: Unproven | undefined
@@ -332,8 +351,9 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
 
   /** A chain's state, kept per case or per participant (no key built per event). */
   const chainOfEvent = (event: AuditEvent) => {
-    const [kept, key] =
-      event.caseId === undefined ? [participantChains, event.actor.participant] : [caseChains, event.caseId]
+    const byCase = event.caseId !== undefined
+    const kept = byCase ? caseChains : participantChains
+    const key = event.caseId ?? event.actor.participant
     let state = kept.get(key)
     if (state === undefined) {
       state = { tip: undefined, waiting: new Map() }
@@ -344,6 +364,7 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
 
   /** Moves a chain's tip over every waiting event that links to it. */
   const drain = (state: ChainState) => {
+    if (state.waiting.size === 0) return
     for (;;) {
       const next = state.tip === undefined ? undefined : state.waiting.get(state.tip)
       if (next === undefined) return
@@ -404,7 +425,7 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
     return false
   }
 
-  const readEvent = (line: number, value: unknown) => {
+  const readEvent = (line: number, value: unknown, text: string) => {
     events++
     const shape = eventLineProblem(value)
     if (shape !== undefined) {
@@ -417,25 +438,35 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
       )
     }
     const { event } = value as EventLine
-    if (hashOfParsedEvent(event) !== event.hash)
+    if (textHash(text) !== event.hash && hashOfParsedEvent(event) !== event.hash)
       report(
         line,
         'hash-mismatch',
         'hash does not match the event (altered since it was logged)',
         event.eventId,
       )
-    const key = eventOrderKey(event)
-    if (key <= lastKey)
+    // The order of eventOrderKey (`<at>#<eventId>`), compared without building the key.
+    const order =
+      event.at < lastAt
+        ? -1
+        : event.at > lastAt
+          ? 1
+          : event.eventId < lastEventId
+            ? -1
+            : event.eventId > lastEventId
+              ? 1
+              : 0
+    if (order <= 0)
       report(
         line,
-        key === lastKey ? 'duplicate' : 'out-of-order',
-        key === lastKey
+        order === 0 ? 'duplicate' : 'out-of-order',
+        order === 0
           ? `repeats the event on line ${lastLine}`
           : `out of order: comes after event ${lastEventId} (line ${lastLine}), which is later`,
         event.eventId,
       )
     else {
-      lastKey = key
+      lastAt = event.at
       lastLine = line
       lastEventId = event.eventId
     }
@@ -598,7 +629,7 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
     }
   }
 
-  const readers: Record<string, (line: number, value: unknown) => void | Promise<void>> = {
+  const readers: Record<string, (line: number, value: unknown, text: string) => void | Promise<void>> = {
     checkpoint: readCheckpoint,
     consistency: readConsistency,
     event: readEvent,
@@ -627,7 +658,7 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
       return report(number, 'malformed', `${type} line after the events began; checkpoints come first`)
     if (!inCheckpoints && phase === 'checkpoints') closeCheckpoints(number)
     if (type !== 'proof') unprovenLeft()
-    return read(number, value)
+    return read(number, value, text)
   }
 
   /** Finishes: what no single line shows (missing leaves, roots, dangling links, a missing end). */

@@ -180,6 +180,8 @@ export const listSupervisedLegs = async (
     const leg = record?.legs.find((candidate) => candidate.home === home)
     if (record === undefined || leg === undefined || seen.has(`${caseId}#${home}`)) continue
     seen.add(`${caseId}#${home}`)
+    // A decided or withdrawn leg has nothing left to supervise, however late it was.
+    if (leg.clock?.stoppedAt !== undefined) continue
     const view = await legView(deps, leg, now, calendars)
     if (view.deadline === undefined || !(query.state === 'overdue' ? view.overdue : view.warning)) continue
     legs.push({

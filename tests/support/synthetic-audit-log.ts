@@ -208,9 +208,10 @@ export const syntheticLog = async (options: SyntheticLogOptions) => {
     exchangeId,
     clock,
   })
+  const caseById = new Map(cases.map((found) => [found.caseId, found]))
   const parties: CaseParties = {
     async partiesOf(caseId) {
-      const found = cases.find((candidate) => candidate.caseId === caseId)
+      const found = caseById.get(caseId)
       return found === undefined ? undefined : { accepting: found.accepting, homes: found.homes }
     },
   }

@@ -89,6 +89,22 @@ describe('verifying a whole export', () => {
     ])
   })
 
+  it('accepts events written in any member order, and catches a member slipped in after the hash', async () => {
+    const { lines, parsed, indexOf } = exportOf(text)
+    const index = indexOf('event', 41)
+    const { event } = parsed[index]
+    const reordered = [...lines]
+    reordered[index] = JSON.stringify({
+      event: { leafIndex: event.leafIndex, hash: event.hash, ...event },
+      type: 'event',
+    })
+    expect(where((await verify(reordered)).problems)).toEqual([])
+    lines[index] = (lines[index] ?? '').replace(/\}\}$/, ',"action":"participant.suspended"}}')
+    expect(where((await verify(lines)).problems)).toEqual([
+      { code: 'hash-mismatch', line: index + 1, eventId: event.eventId },
+    ])
+  })
+
   it('catches a flipped byte in a checkpoint signature', async () => {
     const { lines, parsed, indexOf } = exportOf(text)
     const index = indexOf('checkpoint', 2)
@@ -219,6 +235,143 @@ describe('verifying a whole export', () => {
     expect((await verify(resigned)).valid).toBe(true)
     const trusted = await verify(resigned, { keys: [log.publicKey] })
     expect(new Set(trusted.problems.map((problem) => problem.code))).toEqual(new Set(['unknown-key']))
+  })
+
+  it('names the line and code of every kind of malformed line', async () => {
+    const base = exportOf(text)
+    const checkpoint = base.indexOf('checkpoint', 1)
+    const firstEvent = base.indexOf('event', 0)
+    const end = base.indexOf('end')
+    const claims = JSON.parse(
+      Buffer.from(base.parsed[checkpoint].checkpoint.split('.')[1], 'base64url').toString(),
+    )
+    const header = base.parsed[0]
+    const jws = (protectedHeader: object, payload: object) =>
+      `${Buffer.from(JSON.stringify(protectedHeader)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
+    const replaced = (index: number, line: unknown) => (lines: string[]) => {
+      lines[index] = typeof line === 'string' ? line : JSON.stringify(line)
+    }
+    const mutations: [string, (lines: string[]) => void, { code: string; line: number }][] = [
+      ['a blank line', replaced(firstEvent, ''), { code: 'malformed', line: firstEvent + 1 }],
+      [
+        'text that is not JSON',
+        replaced(firstEvent, '{"type":'),
+        { code: 'malformed', line: firstEvent + 1 },
+      ],
+      [
+        'an unknown line type',
+        replaced(firstEvent, { type: 'note' }),
+        { code: 'malformed', line: firstEvent + 1 },
+      ],
+      [
+        'a checkpoint after the events began',
+        (lines) => lines.splice(firstEvent + 1, 0, lines[checkpoint] ?? ''),
+        { code: 'malformed', line: firstEvent + 2 },
+      ],
+      ['a line after the end', (lines) => lines.push('{"type":"end"}'), { code: 'malformed', line: end + 2 }],
+      [
+        'an end line that miscounts',
+        replaced(end, { type: 'end', events: 1, checkpoints: 5 }),
+        { code: 'count-mismatch', line: end + 1 },
+      ],
+      ['an unreadable end line', replaced(end, { type: 'end' }), { code: 'malformed', line: end + 1 }],
+      [
+        'a checkpoint that is no JWS',
+        replaced(checkpoint, { type: 'checkpoint', checkpoint: 'a.b' }),
+        { code: 'malformed', line: checkpoint + 1 },
+      ],
+      [
+        'a checkpoint without a readable JWS header',
+        replaced(checkpoint, { type: 'checkpoint', checkpoint: 'e30.e30.c2ln' }),
+        { code: 'malformed', line: checkpoint + 1 },
+      ],
+      [
+        'a checkpoint of another type',
+        replaced(checkpoint, {
+          type: 'checkpoint',
+          checkpoint: jws({ alg: 'ES256', kid: log.publicKey.kid, typ: 'exchange-seal+jwt' }, claims),
+        }),
+        { code: 'bad-checkpoint', line: checkpoint + 1 },
+      ],
+      [
+        'a checkpoint whose alg does not fit its key',
+        replaced(checkpoint, {
+          type: 'checkpoint',
+          checkpoint: jws({ alg: 'EdDSA', kid: log.publicKey.kid, typ: 'exchange-checkpoint+jwt' }, claims),
+        }),
+        { code: 'unknown-key', line: checkpoint + 1 },
+      ],
+      [
+        'a checkpoint without a tree size',
+        replaced(checkpoint, {
+          type: 'checkpoint',
+          checkpoint: jws(
+            { alg: 'ES256', kid: log.publicKey.kid, typ: 'exchange-checkpoint+jwt' },
+            { ...claims, treeSize: 'all' },
+          ),
+        }),
+        { code: 'bad-checkpoint', line: checkpoint + 1 },
+      ],
+      [
+        'a header with a window but no bounds',
+        replaced(0, { ...header, scope: 'window' }),
+        { code: 'malformed', line: 1 },
+      ],
+      [
+        'a header with a bad key',
+        replaced(0, { ...header, keys: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }),
+        { code: 'bad-key', line: 1 },
+      ],
+      [
+        'an anchor in a whole export',
+        (lines) =>
+          lines.splice(
+            firstEvent,
+            0,
+            JSON.stringify({ type: 'anchor', event: base.parsed[firstEvent].event, auditPath: [] }),
+          ),
+        { code: 'bad-anchor', line: firstEvent + 1 },
+      ],
+      [
+        'a proof that follows no event',
+        (lines) =>
+          lines.splice(
+            firstEvent,
+            0,
+            JSON.stringify({ type: 'proof', eventId: 'x', leafIndex: 0, treeSize: 290, auditPath: [] }),
+          ),
+        { code: 'bad-proof', line: firstEvent + 1 },
+      ],
+      [
+        'a consistency proof between checkpoints the export does not hold',
+        (lines) =>
+          lines.splice(
+            checkpoint + 1,
+            0,
+            JSON.stringify({ type: 'consistency', from: 7, to: 64, proof: [] }),
+          ),
+        { code: 'bad-consistency', line: checkpoint + 2 },
+      ],
+    ]
+    for (const [name, mutate, expected] of mutations) {
+      const lines = [...base.lines]
+      mutate(lines)
+      const problems = where((await verify(lines)).problems).map(({ code, line }) => ({ code, line }))
+      expect(problems, name).toContainEqual(expected)
+    }
+  })
+
+  it('catches two events that link to the same predecessor: the chain forks', async () => {
+    const { lines, parsed } = exportOf(text)
+    const { at, next } = linkedPair(log, parsed)
+    const successor: AuditEvent = parsed[next].event
+    const { hash: _hash, ...content } = successor
+    const rival = { ...content, eventId: `${successor.eventId.slice(0, -1)}0`, details: { rival: true } }
+    const forged = { ...rival, hash: hashEvent(rival) }
+    const moved = [...lines]
+    const predecessor = moved.splice(at, 1)[0] ?? ''
+    moved.splice(next, 0, JSON.stringify({ type: 'event', event: forged }), predecessor)
+    expect(where((await verify(moved)).problems).map(({ code }) => code)).toContain('fork')
   })
 
   it('refuses what is not an export', async () => {
