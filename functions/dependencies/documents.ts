@@ -40,6 +40,7 @@ export const documentDependencies = (
     chains: dynamodbChainReader(dynamodb, settings.AUDIT_TABLE),
     clock,
     newEventId: () => uuidV7(clock()),
+    stamp: clock,
   }
   const uploads: UploadDeps = {
     ...audited,

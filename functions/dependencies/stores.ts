@@ -42,6 +42,7 @@ export const storeDependencies = (settings: Config, client: DynamoDBClient = dyn
     }),
     clock,
     newEventId: () => uuidV7(clock()),
+    stamp: clock,
     adminJwks: settings.EXCHANGE_ADMIN_JWKS,
   }
   const trust: AuthenticateDeps = {

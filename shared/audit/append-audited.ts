@@ -8,6 +8,11 @@ export type AuditedWriteDeps = {
   writer: ChangeWriter
   chains: ChainReader
   clock: () => Date
+  /**
+   * The clock that stamps audit events: when the write really happens, whatever clock the use case
+   * reasons with (a supervision run or a test may reason about another day). Defaults to `clock`.
+   */
+  stamp?: () => Date
   newEventId: () => string
 }
 
@@ -55,7 +60,7 @@ export const commitAudited = async <T>(
 
 const linkEvents = async (deps: AuditedWriteDeps, drafts: AuditDraft[]): Promise<Change[]> => {
   const heads = new Map<string, ChainHead | undefined>()
-  const at = deps.clock().toISOString()
+  const at = (deps.stamp ?? deps.clock)().toISOString()
   const changes: Change[] = []
   for (const draft of drafts) {
     const chain = chainOf(draft)
