@@ -123,6 +123,16 @@ describe('commitAudited', () => {
     expect(stores.heads.size).toBe(0)
   })
 
+  it('stamps events with the clock of the write, not the clock the use case reasons with', async () => {
+    const written = '2026-11-21T04:00:00.000Z'
+    const build = vi.fn(
+      async (): Promise<AuditedChange<string>> => ({ changes: [], audit: [draft()], result: 'ok' }),
+    )
+    await commitAudited({ ...deps, stamp: () => new Date(written) }, build)
+    const [event] = [...stores.events.values()].flat()
+    expect(event?.at).toBe(written)
+  })
+
   it('writes an event alone, as a read that must be audited does', async () => {
     const build = vi.fn(
       async (): Promise<AuditedChange<string>> => ({ changes: [], audit: [draft()], result: 'read' }),
