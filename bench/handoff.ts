@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { JWK } from 'jose'
 import { newPrivateJwk, publicJwkOf } from '#local/keys.js'
+import { sampleItem, sampleSubmission } from '#local/sample-handoff.js'
 import { type ExchangeSession, exchangeSession, type LocalDocument } from '../client/exchange-session.js'
 import type { ParticipantKey } from '../client/request-token.js'
 import { type Calibration, calibrationOf, type DirectStores, directCycle } from './direct-handoff.js'
@@ -55,18 +56,7 @@ export const handoffSetting = async (exchange: ExchangeUnderTest): Promise<Hando
   const accepting = await participant(['accepting'])
   const home = await participant(['home'])
   const itemCode = shortId('item')
-  await admin.send('PUT', `/v1/items/${itemCode}`, {
-    name: 'Tax registration change',
-    modes: ['online', 'proxy', 'joint'],
-    promisedDays: 5,
-    statutoryDays: 10,
-    dayKind: 'working',
-    materials: [
-      { id: 'form', name: 'Application form', required: true },
-      { id: 'licence', name: 'Business licence', required: true },
-      { id: 'mandate', name: 'Mandate', required: false },
-    ],
-  })
+  await admin.send('PUT', `/v1/items/${itemCode}`, sampleItem)
   await admin.send('PUT', `/v1/agreements/${shortId('agreement')}`, {
     parties: [accepting.id, home.id],
     items: [itemCode],
@@ -132,27 +122,16 @@ export const exchangeCycle = async (
     return uploaded
   })
   const submitted = await timed('submit', async () =>
-    setting.window.send<{ caseId: string }>('POST', '/v1/cases', {
-      acceptingRef: shortId('ref'),
-      itemCode: setting.itemCode,
-      mode: 'proxy',
-      homes: [setting.home],
-      applicant: {
-        kind: 'person',
-        name: '张三',
-        idType: 'resident-id',
-        idNumber: '11010519491231002X',
-        phone: '13800138000',
-      },
-      identityCheck: {
-        method: 'id-card-reader',
-        checkedAt: '2026-11-20T09:00:00+08:00',
-        operator: 'window-07',
-      },
-      originalsChecked: true,
-      delivery: { method: 'electronic' },
-      manifest: await setting.window.manifest('application', entries),
-    }),
+    setting.window.send<{ caseId: string }>(
+      'POST',
+      '/v1/cases',
+      sampleSubmission({
+        acceptingRef: shortId('ref'),
+        itemCode: setting.itemCode,
+        homes: [setting.home],
+        manifest: await setting.window.manifest('application', entries),
+      }),
+    ),
   )
   const { caseId } = submitted.body
   const pulled = await timed('pull', async () => {

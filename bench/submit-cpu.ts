@@ -11,6 +11,7 @@ import type { HttpEvent } from '#functions/http/http-event.js'
 import { httpHandler } from '#functions/http/http-handler.js'
 import { routes } from '#functions/http/routes.js'
 import { ensurePrivateJwk, newPrivateJwk, publicJwkOf } from '#local/keys.js'
+import { sampleItem, sampleSubmission } from '#local/sample-handoff.js'
 import { CaseSubmission } from '#shared/cases/case.js'
 import { type SubmitCaseDeps, submitCase } from '#shared/cases/submit-case.js'
 import { enqueue } from '#shared/inbox/enqueue.js'
@@ -80,16 +81,7 @@ const stubbedDependencies = async (keyFile: string) => {
   const home = await participant('bench-home', ['home'])
   const item: Item = {
     code: 'item-bench',
-    name: 'Tax registration change',
-    modes: ['online', 'proxy', 'joint'],
-    promisedDays: 5,
-    statutoryDays: 10,
-    dayKind: 'working',
-    materials: [
-      { id: 'form', name: 'Application form', required: true },
-      { id: 'licence', name: 'Business licence', required: true },
-      { id: 'mandate', name: 'Mandate', required: false },
-    ],
+    ...sampleItem,
     version: 1,
     createdAt: at,
     updatedAt: at,
@@ -155,27 +147,8 @@ const stubbedDependencies = async (keyFile: string) => {
       ),
     agreementsOf: async () => [agreement],
   }
-  const body = (acceptingRef: string) => ({
-    acceptingRef,
-    itemCode: item.code,
-    mode: 'proxy',
-    homes: [home.id],
-    applicant: {
-      kind: 'person',
-      name: '张三',
-      idType: 'resident-id',
-      idNumber: '11010519491231002X',
-      phone: '13800138000',
-    },
-    identityCheck: {
-      method: 'id-card-reader',
-      checkedAt: '2026-11-20T09:00:00+08:00',
-      operator: 'window-07',
-    },
-    originalsChecked: true,
-    delivery: { method: 'electronic' },
-    manifest,
-  })
+  const body = (acceptingRef: string) =>
+    sampleSubmission({ acceptingRef, itemCode: item.code, homes: [home.id], manifest })
   const caller: Principal = { participant: accepting.id, sub: 'window-07', roles: ['accepting'] }
   return { deps, body, caller }
 }

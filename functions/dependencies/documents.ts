@@ -1,12 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import type { AuditedWriteDeps } from '#shared/audit/append-audited.js'
 import type { UploadDeps } from '#shared/packages/create-uploads.js'
 import type { PackageReadDeps } from '#shared/packages/read-packages.js'
 import type { SealDeps } from '#shared/packages/seal-package.js'
 import type { ExchangeSigner } from '#shared/trust/exchange-signer.js'
 import { dynamodbCaseParties } from '../adapters/dynamodb-case-parties.js'
-import { dynamodbChainReader } from '../adapters/dynamodb-chain-reader.js'
-import { dynamodbChangeWriter } from '../adapters/dynamodb-change-writer.js'
 import { dynamodbPackageRecords } from '../adapters/dynamodb-package-records.js'
 import { dynamodbUploadRecords } from '../adapters/dynamodb-upload-records.js'
 import { joseSignatureVerifier } from '../adapters/jose-signature-verifier.js'
@@ -15,7 +12,7 @@ import { uuidV7 } from '../adapters/uuid-v7.js'
 import { type Config, config } from '../config.js'
 import { buckets } from '../storage-layout.js'
 import { s3Client } from './s3.js'
-import { dynamodbClient } from './stores.js'
+import { auditedWriteDependencies, dynamodbClient } from './stores.js'
 
 const clock = () => new Date()
 
@@ -31,17 +28,7 @@ export const documentDependencies = (
     staging: settings.STAGING_BUCKET,
     sealed: settings.SEALED_BUCKET,
   })
-  const audited: AuditedWriteDeps = {
-    writer: dynamodbChangeWriter(dynamodb, {
-      state: settings.STATE_TABLE,
-      audit: settings.AUDIT_TABLE,
-      inbox: settings.INBOX_TABLE,
-    }),
-    chains: dynamodbChainReader(dynamodb, settings.AUDIT_TABLE),
-    clock,
-    newEventId: () => uuidV7(clock()),
-    stamp: clock,
-  }
+  const audited = auditedWriteDependencies(settings, dynamodb)
   const uploads: UploadDeps = {
     ...audited,
     documents,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { AuditedWriteDeps } from '#shared/audit/append-audited.js'
 import type { AckDeps } from '#shared/inbox/ack-messages.js'
 import type { EnqueueDeps } from '#shared/inbox/enqueue.js'
 import type { PullDeps } from '#shared/inbox/pull-messages.js'
@@ -29,20 +30,25 @@ export const dynamodbClient = (settings: Config) =>
 /** The clock every use case reads; tests of time rules pass their own. */
 const clock = () => new Date()
 
+/** The atomic writer with its audit chains, clock and event ids: what every audited write shares. */
+export const auditedWriteDependencies = (settings: Config, client: DynamoDBClient): AuditedWriteDeps => ({
+  chains: dynamodbChainReader(client, settings.AUDIT_TABLE),
+  writer: dynamodbChangeWriter(client, {
+    state: settings.STATE_TABLE,
+    audit: settings.AUDIT_TABLE,
+    inbox: settings.INBOX_TABLE,
+  }),
+  clock,
+  newEventId: () => uuidV7(clock()),
+  stamp: clock,
+})
+
 /** Everything the registry and authentication need, built from one configuration. */
 export const storeDependencies = (settings: Config, client: DynamoDBClient = dynamodbClient(settings)) => {
   const records = dynamodbRecordReader(client, settings.STATE_TABLE)
   const registry: RegistryDeps & { adminJwks: Config['EXCHANGE_ADMIN_JWKS'] } = {
+    ...auditedWriteDependencies(settings, client),
     records,
-    chains: dynamodbChainReader(client, settings.AUDIT_TABLE),
-    writer: dynamodbChangeWriter(client, {
-      state: settings.STATE_TABLE,
-      audit: settings.AUDIT_TABLE,
-      inbox: settings.INBOX_TABLE,
-    }),
-    clock,
-    newEventId: () => uuidV7(clock()),
-    stamp: clock,
     adminJwks: settings.EXCHANGE_ADMIN_JWKS,
   }
   const trust: AuthenticateDeps = {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { sampleItem, sampleResidentId, sampleSubmission } from '#local/sample-handoff.js'
 import { type ExchangeSession, exchangeSession } from '../../client/exchange-session.js'
 import { admin, type Caller, call, exchange, registerParticipant, uniqueId } from './exchange-client.js'
 
@@ -12,7 +13,7 @@ export const sessionOf = (caller: Caller): ExchangeSession =>
   )
 
 /** A valid GB 11643 resident id (the standard's own example). */
-export const residentId = '11010519491231002X'
+export const residentId = sampleResidentId
 
 /** Some bytes standing for a scanned page. */
 export const scan = (name: string, material?: string) => ({
@@ -35,19 +36,7 @@ export const handoffSetting = async (homeCount = 1, item: Record<string, unknown
     if (answer.status !== 201)
       throw new Error(`PUT ${path} answered ${answer.status} ${JSON.stringify(answer.body)}`)
   }
-  await put(`/v1/items/${itemCode}`, {
-    name: 'Tax registration change',
-    modes: ['online', 'proxy', 'joint'],
-    promisedDays: 5,
-    statutoryDays: 10,
-    dayKind: 'working',
-    materials: [
-      { id: 'form', name: 'Application form', required: true },
-      { id: 'licence', name: 'Business licence', required: true },
-      { id: 'mandate', name: 'Mandate', required: false },
-    ],
-    ...item,
-  })
+  await put(`/v1/items/${itemCode}`, { ...sampleItem, ...item })
   await put(`/v1/agreements/${uniqueId('agreement')}`, {
     parties: [accepting.id, ...homes.map((home) => home.id)],
     items: [itemCode],
@@ -63,25 +52,12 @@ export const submission = async (
 ) => {
   const documents = await setting.window.upload([scan('form.pdf', 'form'), scan('licence.pdf', 'licence')])
   return {
-    acceptingRef: uniqueId('ref'),
-    itemCode: setting.itemCode,
-    mode: setting.homes.length > 1 ? 'joint' : 'proxy',
-    homes: setting.homes.map((home) => home.id),
-    applicant: {
-      kind: 'person',
-      name: '张三',
-      idType: 'resident-id',
-      idNumber: residentId,
-      phone: '13800138000',
-    },
-    identityCheck: {
-      method: 'id-card-reader',
-      checkedAt: '2026-11-20T09:00:00+08:00',
-      operator: 'window-07',
-    },
-    originalsChecked: true,
-    delivery: { method: 'electronic' },
-    manifest: await setting.window.manifest('application', documents),
+    ...sampleSubmission({
+      acceptingRef: uniqueId('ref'),
+      itemCode: setting.itemCode,
+      homes: setting.homes.map((home) => home.id),
+      manifest: await setting.window.manifest('application', documents),
+    }),
     ...overrides,
   }
 }
