@@ -4,7 +4,7 @@
  * supplement round and the time limits with their supervision sweep, printing each step.
  */
 import * as z from 'zod'
-import { ExchangeProblem } from '../client/exchange-session.js'
+import { ExchangeProblem } from '../client/client-errors.js'
 import { DemoStopped, runDemo } from './demo/run-demo.js'
 
 const Settings = z.object({

@@ -95,6 +95,7 @@ export type Route<
   P extends ObjectSchema | undefined = ObjectSchema | undefined,
   Q extends ObjectSchema | undefined = ObjectSchema | undefined,
   B extends Schema | undefined = Schema | undefined,
+  R extends Schema | 'html' | 'ndjson' = Schema | 'html' | 'ndjson',
 > = {
   method: 'GET' | 'PUT' | 'POST'
   path: string
@@ -110,7 +111,7 @@ export type Route<
   query?: Q
   body?: B
   /** The success body (JSON), or `html` for pages meant for people. */
-  response: Schema | 'html' | 'ndjson'
+  response: R
   /** Response headers worth documenting, by name (e.g. the cursor of a paged NDJSON answer). */
   responseHeaders?: Readonly<Record<string, string>>
   /** Whether a success may be `201 Created` (upserts) rather than always `200`. */
@@ -125,8 +126,9 @@ const route = <
   P extends ObjectSchema | undefined,
   Q extends ObjectSchema | undefined,
   B extends Schema | undefined,
+  R extends Schema | 'html' | 'ndjson',
 >(
-  definition: Route<A, P, Q, B>,
+  definition: Route<A, P, Q, B, R>,
 ) => definition
 
 const participantParams = z.strictObject({ id: ParticipantId })

@@ -2,15 +2,11 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose'
-import {
-  type ExchangeSession,
-  exchangeSession,
-  type LocalDocument,
-  type ManifestEntry,
-} from '../../client/exchange-session.js'
+import { type ExchangeSession, exchangeSession, type LocalDocument } from '../../client/exchange-session.js'
 import type { ParticipantKey } from '../../client/request-token.js'
 import type { LegView } from '../../shared/cases/case-view.js'
 import type { InboxMessage, MessageType } from '../../shared/inbox/inbox-message.js'
+import type { ManifestDocument } from '../../shared/packages/manifest.js'
 import { type Narrator, readableDeadline } from './narrator.js'
 
 /** A participant the demo acts as, with its own private key. */
@@ -87,7 +83,7 @@ export const openStage = (settings: StageSettings) => {
    * Announces documents, PUTs their bytes to the presigned URLs, and answers their manifest entries:
    * what the client's `upload` does, spelled out here so that the newcomer sees both calls' statuses.
    */
-  const upload = async (who: Actor, documents: readonly LocalDocument[]): Promise<ManifestEntry[]> => {
+  const upload = async (who: Actor, documents: readonly LocalDocument[]): Promise<ManifestDocument[]> => {
     const declared = documents.map((document) => ({
       name: document.name,
       contentType: document.contentType,
@@ -129,7 +125,7 @@ export const openStage = (settings: StageSettings) => {
   const manifest = async (
     who: Actor,
     purpose: 'application' | 'supplement' | 'result',
-    documents: ManifestEntry[],
+    documents: ManifestDocument[],
   ): Promise<string> => {
     const signed = await who.session.manifest(purpose, documents)
     say.step(

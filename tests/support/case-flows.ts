@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb'
-import { ExchangeProblem, type ExchangeSession } from '../../client/exchange-session.js'
+import { ExchangeProblem } from '../../client/client-errors.js'
+import type { ExchangeSession } from '../../client/exchange-session.js'
 import type { handoffSetting } from './handoff-fixtures.js'
 import { submission } from './handoff-fixtures.js'
 import { chainEvents, localDynamodb, localSettings } from './local-documents.js'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { ExchangeProblem } from '../../../client/exchange-session.js'
+import { ExchangeProblem } from '../../../client/client-errors.js'
 import { type Leg, submitCase, transition as transitionOver } from '../../support/case-flows.js'
 import { call, exchange, registerParticipant } from '../../support/exchange-client.js'
 import { handoffSetting, residentId, scan, sessionOf, submission } from '../../support/handoff-fixtures.js'

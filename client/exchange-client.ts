@@ -1,0 +1,326 @@
+import type { Writable } from 'node:stream'
+import { decodeJwt, importJWK, SignJWT } from 'jose'
+import type * as z from 'zod'
+import { routeList } from '#functions/http/routes.js'
+import type { AuditEvent } from '#shared/audit/audit-event.js'
+import type { CaseSubmission } from '#shared/cases/case.js'
+import type { TransitionRequest } from '#shared/cases/transition-leg.js'
+import type { InboxMessage } from '#shared/inbox/inbox-message.js'
+import type { PullRequest } from '#shared/inbox/pull-messages.js'
+import { Manifest, type ManifestDocument, manifestSha256, type Purpose } from '#shared/packages/manifest.js'
+import type { PackageView } from '#shared/packages/sealed-package.js'
+import {
+  type CallContext,
+  callRoute,
+  defaultRetry,
+  type RetryPolicy,
+  type RouteInput,
+  type RouteName,
+  type RouteOutput,
+} from './call-route.js'
+import { UntrustedAnswer } from './client-errors.js'
+import {
+  type DocumentSource,
+  fetchDocument,
+  type ListedDocument,
+  type Progress,
+  putDocument,
+} from './document-transfer.js'
+import { exchangeTrust, type VerifiedCheckpoint } from './exchange-trust.js'
+import type { ParticipantKey } from './request-token.js'
+
+/** How to reach an exchange and as whom. */
+export type ConnectOptions = {
+  /** The exchange's base URL, e.g. `http://127.0.0.1:3000`. */
+  baseUrl: string
+  key: ParticipantKey
+  /** The calling system, the `sub` of every request token. */
+  sub?: string
+  /** The exchange id expected; connecting to another exchange is refused. */
+  exchangeId?: string
+  retry?: Partial<RetryPolicy>
+  fetch?: typeof fetch
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** Uploads of one document tried at most this often: a presigned URL may be used again until it expires. */
+const uploadAttempts = 3
+
+/** A submission as the partner writes it: everything but the manifest, which the client builds. */
+export type CaseDescription = Omit<z.input<typeof CaseSubmission>, 'manifest'>
+
+const listed = (document: ManifestDocument) => `${document.documentId}:${document.size}:${document.sha256}`
+
+/**
+ * A participant's connection to an exchange: every route of the OpenAPI document as a typed call,
+ * and the work around them done right by default. Request tokens are minted per call, busy answers
+ * retried after `Retry-After`, documents streamed to presigned URLs, manifests signed, and every
+ * receipt, seal, notice, checkpoint, proof and downloaded byte verified against the exchange's
+ * published keys before it is handed on. Refusals throw `ExchangeProblem`, distrust `UntrustedAnswer`.
+ */
+export const connectExchange = async (options: ConnectOptions) => {
+  const base: CallContext = {
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    audience: options.exchangeId ?? '',
+    key: options.key,
+    sub: options.sub ?? 'exchange-client',
+    retry: { ...defaultRetry, ...options.retry },
+    fetch: options.fetch ?? fetch,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  }
+  const { body: configuration } = await callRoute(base, 'getExchangeConfiguration', {})
+  if (options.exchangeId !== undefined && configuration.issuer !== options.exchangeId) {
+    throw new UntrustedAnswer(
+      'unexpected-answer',
+      `${base.baseUrl} is the exchange ${configuration.issuer}, not ${options.exchangeId}`,
+    )
+  }
+  const context: CallContext = { ...base, audience: configuration.issuer }
+  const exchangeId = configuration.issuer
+  const participant = options.key.participant
+  const keys = async () => (await callRoute(context, 'getJwks', {})).body
+  const trust = exchangeTrust(exchangeId, keys, await keys())
+
+  /** Calls any route; answers its success body. */
+  const call = async <N extends RouteName>(name: N, input: RouteInput<N>): Promise<RouteOutput<N>> =>
+    (await callRoute(context, name, input)).body
+
+  /** Verifies a package's seal and that its listing is exactly what its manifest signs. */
+  const verifyPackage = async (caseId: string, view: PackageView): Promise<PackageView> => {
+    await trust.verify(view.seal, 'exchange-seal+jwt', {
+      caseId,
+      packageId: view.packageId,
+      manifestSha256: manifestSha256(view.manifest),
+    })
+    const manifest = Manifest.safeParse(decodeJwt(view.manifest))
+    const signed = manifest.success ? manifest.data.documents.map(listed).sort() : []
+    const served = view.documents.map(listed).sort()
+    if (!manifest.success || signed.join() !== served.join() || manifest.data.purpose !== view.purpose) {
+      throw new UntrustedAnswer(
+        'claims-mismatch',
+        `package ${view.packageId} lists other documents than its sealed manifest`,
+      )
+    }
+    return view
+  }
+
+  /** Verifies the proxy-receipt notices on a case's legs (the notice names the case and its home). */
+  const verifyNotices = async (
+    caseId: string,
+    legs: readonly { home: string; notice?: string | undefined }[],
+  ) => {
+    for (const leg of legs) {
+      if (leg.notice !== undefined)
+        await trust.verify(leg.notice, 'exchange-notice+jwt', { caseId, home: leg.home })
+    }
+  }
+
+  return {
+    exchangeId,
+    participant,
+    configuration,
+    call,
+
+    /** Every page of a listing route, following `nextCursor`. */
+    async *pages<N extends 'listParticipants' | 'listItems' | 'listAgreements' | 'listCases' | 'queryEvents'>(
+      name: N,
+      input: RouteInput<N>,
+    ): AsyncGenerator<RouteOutput<N>> {
+      let query = (input as { query?: Record<string, unknown> }).query ?? {}
+      for (;;) {
+        const page = (await call(name, {
+          ...(input as object),
+          query,
+        } as RouteInput<N>)) as RouteOutput<N> & {
+          nextCursor?: string
+        }
+        yield page
+        if (page.nextCursor === undefined) return
+        query = { ...query, cursor: page.nextCursor }
+      }
+    },
+
+    /**
+     * Announces the documents, then streams each to its presigned URL (one at a time, each tried
+     * again on a network failure while its URL lives); answers the manifest entries, in order.
+     */
+    async uploadDocuments(
+      sources: readonly DocumentSource[],
+      progress?: Progress,
+    ): Promise<ManifestDocument[]> {
+      const { uploads } = await call('createUploads', {
+        body: {
+          files: sources.map(({ name, contentType, size, sha256 }) => ({ name, contentType, size, sha256 })),
+        },
+      })
+      if (uploads.length !== sources.length) {
+        throw new UntrustedAnswer(
+          'unexpected-answer',
+          `asked for ${sources.length} uploads, got ${uploads.length}`,
+        )
+      }
+      const entries: ManifestDocument[] = []
+      for (const [index, slot] of uploads.entries()) {
+        const source = sources[index] as DocumentSource
+        for (let attempt = 1; ; attempt++) {
+          const status = await putDocument(slot.url, slot.headers, source, progress).catch(
+            (error: unknown) => {
+              if (attempt >= uploadAttempts) throw error
+              return 0
+            },
+          )
+          if (status >= 200 && status < 300) break
+          if (status !== 0 && status < 500) throw new Error(`the storage refused ${source.name} (${status})`)
+          if (attempt >= uploadAttempts)
+            throw new Error(`the storage failed to take ${source.name} (${status})`)
+          await context.sleep(500 * attempt)
+        }
+        entries.push({
+          documentId: slot.documentId,
+          name: source.name,
+          contentType: source.contentType,
+          size: source.size,
+          sha256: source.sha256,
+          ...(source.material === undefined ? {} : { material: source.material }),
+        })
+      }
+      return entries
+    },
+
+    /** Signs a manifest (`exchange-manifest+jwt`) over uploaded documents with the participant's key. */
+    async signManifest(purpose: Purpose, documents: readonly ManifestDocument[]): Promise<string> {
+      const alg = options.key.jwk.kty === 'OKP' ? 'EdDSA' : 'ES256'
+      return new SignJWT({ purpose, documents: [...documents] })
+        .setProtectedHeader({ alg, kid: options.key.jwk.kid ?? '', typ: 'exchange-manifest+jwt' })
+        .setIssuer(participant)
+        .setIssuedAt()
+        .sign(await importJWK(options.key.jwk, alg))
+    },
+
+    /**
+     * Hands a case over and verifies its receipt: signed by the exchange, addressed to this
+     * participant, binding the case, the reference and this very manifest. Sending the same
+     * submission again answers the same case (`created` false), never a second one.
+     */
+    async submitCase(submission: z.input<typeof CaseSubmission>) {
+      const answer = await callRoute(context, 'submitCase', { body: submission })
+      await trust.verify(
+        answer.body.receipt,
+        'exchange-receipt+jwt',
+        {
+          caseId: answer.body.caseId,
+          acceptingRef: submission.acceptingRef,
+          manifestSha256: manifestSha256(submission.manifest),
+        },
+        participant,
+      )
+      return { ...answer.body, created: answer.status === 201 }
+    },
+
+    /** A case with its legs, their notices verified. */
+    async getCase(caseId: string) {
+      const view = await call('getCase', { params: { caseId } })
+      await verifyNotices(caseId, view.legs)
+      return view
+    },
+
+    /** Moves one leg; an approved intake's notice is verified before the answer is handed on. */
+    async transition(caseId: string, home: string, request: z.input<typeof TransitionRequest>) {
+      const answer = await call('transitionLeg', { params: { caseId, home }, body: request })
+      await verifyNotices(caseId, [answer.leg])
+      return answer
+    },
+
+    /** A case's sealed packages, each seal verified against its manifest. */
+    async listPackages(caseId: string): Promise<PackageView[]> {
+      const { packages } = await call('listPackages', { params: { caseId } })
+      return Promise.all(packages.map((view) => verifyPackage(caseId, view)))
+    },
+
+    /** One sealed package, its seal verified against its manifest. */
+    async getPackage(caseId: string, packageId: string): Promise<PackageView> {
+      return verifyPackage(caseId, await call('getPackage', { params: { caseId, packageId } }))
+    },
+
+    /**
+     * Streams one document of a verified package into `sink` and checks its bytes against the
+     * listing; the bytes are trustworthy only once this resolves (write to a temporary file first).
+     */
+    downloadDocument: (document: ListedDocument, sink: Writable, progress?: Progress) =>
+      fetchDocument(document, sink, progress),
+
+    /** Leases messages; an intake-approved message's notice is verified as addressed to this participant. */
+    async pull(request: z.input<typeof PullRequest> = {}): Promise<InboxMessage[]> {
+      const { messages } = await call('pullMessages', { body: request })
+      for (const message of messages) {
+        const notice = message.body.notice
+        if (typeof notice === 'string') {
+          await trust.verify(
+            notice,
+            'exchange-notice+jwt',
+            { caseId: message.caseId, home: message.home },
+            participant,
+          )
+        }
+      }
+      return messages
+    },
+
+    /** Acks leased messages: answers how many were removed and how many leases no longer held. */
+    ack: (leases: readonly string[]) => call('ackMessages', { body: { leases: [...leases] } }),
+
+    /** The latest checkpoint, its signature verified. */
+    async latestCheckpoint(): Promise<VerifiedCheckpoint> {
+      const { checkpoint } = await call('getLatestCheckpoint', {})
+      return trust.checkpoint(checkpoint)
+    },
+
+    /** Proves an event is in the log: its inclusion proof checked against a verified checkpoint. */
+    async proveEvent(event: Pick<AuditEvent, 'eventId' | 'hash'>) {
+      const proof = await call('getInclusionProof', { params: { eventId: event.eventId } })
+      const head = await trust.checkpoint(proof.checkpoint)
+      trust.inclusion(event.hash, proof, head)
+      return { leafIndex: proof.leafIndex, checkpoint: head }
+    },
+
+    /** Proves the log only grew between two verified checkpoints. */
+    async proveConsistency(older: VerifiedCheckpoint, newer: VerifiedCheckpoint): Promise<void> {
+      const { proof } = await call('getConsistencyProof', {
+        query: { from: String(older.treeSize), to: String(newer.treeSize) },
+      })
+      trust.consistency(older, newer, proof)
+    },
+
+    /** The audit export, part after part (NDJSON text each), for `exchange audit verify`. */
+    async *exportAudit(query: { from?: string; to?: string } = {}): AsyncGenerator<string> {
+      let cursor: string | undefined
+      do {
+        const part = await callRoute(context, 'exportAudit', {
+          query: { ...query, ...(cursor === undefined ? {} : { cursor }) },
+        })
+        yield part.body
+        cursor = part.headers.get('x-next-cursor') ?? undefined
+      } while (cursor !== undefined)
+    },
+
+    /**
+     * Compares the routes this client was built with to the OpenAPI document the exchange serves:
+     * answers the operations either side lacks (both empty when they agree).
+     */
+    async compareOpenApi() {
+      const document = (await call('getOpenApi', {})) as { paths?: Record<string, Record<string, unknown>> }
+      const served = new Set(
+        Object.entries(document.paths ?? {}).flatMap(([path, operations]) =>
+          Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+        ),
+      )
+      const known = new Set(routeList.map((route) => `${route.method} ${route.path}`))
+      return {
+        missingFromExchange: [...known].filter((operation) => !served.has(operation)),
+        unknownToClient: [...served].filter((operation) => !known.has(operation)),
+      }
+    },
+  }
+}
+
+export type ExchangeClient = Awaited<ReturnType<typeof connectExchange>>

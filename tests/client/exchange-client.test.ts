@@ -1,0 +1,325 @@
+import { randomBytes } from 'node:crypto'
+import { Writable } from 'node:stream'
+import { exportJWK, generateKeyPair } from 'jose'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { sampleSubmission } from '#local/sample-handoff.js'
+import { ExchangeProblem, UntrustedAnswer } from '../../client/client-errors.js'
+import { documentFromBytes } from '../../client/document-transfer.js'
+import { type ConnectOptions, connectExchange, type ExchangeClient } from '../../client/exchange-client.js'
+import { checkpointEverything } from '../support/audit-checkpoints.js'
+import { type Caller, exchange, registerParticipant, uniqueId } from '../support/exchange-client.js'
+import { handoffSetting } from '../support/handoff-fixtures.js'
+
+type Setting = Awaited<ReturnType<typeof handoffSetting>>
+
+const connectAs = (caller: Caller, options: Partial<ConnectOptions> = {}) =>
+  connectExchange({
+    baseUrl: exchange.url,
+    key: { participant: caller.id, jwk: caller.jwk },
+    sub: 'client-test',
+    ...options,
+  })
+
+/** A fetch that hands some answers over altered, as a compromised exchange or proxy would. */
+const tampering =
+  (rewrite: (url: string, body: string) => string | undefined): typeof fetch =>
+  async (input, init) => {
+    const response = await fetch(input, init)
+    const url = String(input)
+    const altered = rewrite(url, await response.clone().text())
+    return altered === undefined
+      ? response
+      : new Response(altered, { status: response.status, headers: response.headers })
+  }
+
+/** Flips one character of a compact JWS's signature. */
+const forge = (jws: string) => `${jws.slice(0, -3)}${jws.at(-3) === 'A' ? 'B' : 'A'}${jws.slice(-2)}`
+
+const scan = (name: string, material?: string) =>
+  documentFromBytes({
+    name,
+    contentType: 'application/pdf',
+    bytes: randomBytes(4096),
+    ...(material ? { material } : {}),
+  })
+
+/** A submission of the setting's window, its documents uploaded and its manifest signed by the client. */
+const describedCase = async (setting: Setting, window: ExchangeClient) => {
+  const documents = await window.uploadDocuments([scan('form.pdf', 'form'), scan('licence.pdf', 'licence')])
+  return sampleSubmission({
+    acceptingRef: uniqueId('ref'),
+    itemCode: setting.itemCode,
+    homes: setting.homes.map((home) => home.id),
+    manifest: await window.signManifest('application', documents),
+  })
+}
+
+/** Collects what a download writes. */
+const memorySink = () => {
+  const chunks: Buffer[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk)
+      done()
+    },
+  })
+  return { sink, bytes: () => Buffer.concat(chunks) }
+}
+
+describe('connectExchange', () => {
+  let setting: Setting
+  let window: ExchangeClient
+  let home: ExchangeClient
+  beforeAll(async () => {
+    setting = await handoffSetting()
+    window = await connectAs(setting.accepting)
+    home = await connectAs(setting.homes[0] as Caller)
+  })
+
+  it('learns the exchange id from discovery and refuses an exchange other than the one expected', async () => {
+    expect(window.exchangeId).toBe(exchange.exchangeId)
+    const refusal = await connectAs(setting.accepting, { exchangeId: 'another-exchange' }).catch((e) => e)
+    expect(refusal).toBeInstanceOf(UntrustedAnswer)
+    expect(refusal.reason).toBe('unexpected-answer')
+  })
+
+  it('knows every operation the served OpenAPI document lists, and no other', async () => {
+    expect(await window.compareOpenApi()).toEqual({ missingFromExchange: [], unknownToClient: [] })
+  })
+
+  it('reports operations the served document and the client disagree on', async () => {
+    const older = await connectAs(setting.accepting, {
+      fetch: tampering((url, body) => {
+        if (!url.endsWith('/openapi.json')) return undefined
+        const document = JSON.parse(body)
+        delete document.paths['/v1/stats']
+        document.paths['/v2/cases'] = { post: {} }
+        return JSON.stringify(document)
+      }),
+    })
+    expect(await older.compareOpenApi()).toEqual({
+      missingFromExchange: ['GET /v1/stats'],
+      unknownToClient: ['POST /v2/cases'],
+    })
+  })
+
+  it('hands a case over with a verified receipt, and a resent submission answers the same case', async () => {
+    const progress: Record<string, number> = {}
+    const documents = await window.uploadDocuments(
+      [scan('form.pdf', 'form'), scan('licence.pdf', 'licence')],
+      (document, bytes) => {
+        progress[document.name] = bytes
+      },
+    )
+    expect(progress).toEqual({ 'form.pdf': 4096, 'licence.pdf': 4096 })
+    const submission = sampleSubmission({
+      acceptingRef: uniqueId('ref'),
+      itemCode: setting.itemCode,
+      homes: setting.homes.map((h) => h.id),
+      manifest: await window.signManifest('application', documents),
+    })
+    const first = await window.submitCase(submission)
+    const again = await window.submitCase(submission)
+    expect(first).toMatchObject({ created: true, acceptingRef: submission.acceptingRef })
+    expect(again).toMatchObject({ created: false, caseId: first.caseId, receipt: first.receipt })
+  })
+
+  it('lets a home pull, read, download and decide, every signature and byte verified', async () => {
+    const submission = await describedCase(setting, window)
+    const { caseId } = await window.submitCase(submission)
+    const homeId = (setting.homes[0] as Caller).id
+    const messages = await home.pull({ max: 100 })
+    const submitted = messages.find((message) => message.caseId === caseId)
+    expect(submitted).toMatchObject({ type: 'case.submitted', home: homeId })
+    expect(await home.ack(messages.map((message) => message.lease))).toMatchObject({ acked: messages.length })
+
+    const [application] = await home.listPackages(caseId)
+    const document = application?.documents[0]
+    if (document === undefined) throw new Error('the package lists no document')
+    const { sink, bytes } = memorySink()
+    await home.downloadDocument(document, sink)
+    expect(bytes().length).toBe(document.size)
+    expect(await home.getPackage(caseId, application?.packageId ?? '')).toMatchObject({
+      packageId: application?.packageId,
+      seal: application?.seal,
+    })
+
+    const answer = await home.transition(caseId, homeId, { action: 'approve-intake', expectedVersion: 1 })
+    expect(answer.leg).toMatchObject({ status: 'intake-approved', notice: expect.any(String) })
+    const approved = (await window.pull({ max: 100 })).find((message) => message.caseId === caseId)
+    expect(approved).toMatchObject({ type: 'case.intake-approved', body: { notice: answer.leg.notice } })
+    expect((await window.getCase(caseId)).legs[0]).toMatchObject({ status: 'intake-approved' })
+  })
+
+  it('surfaces refusals as typed problems with their codes', async () => {
+    const { caseId } = await window.submitCase(await describedCase(setting, window))
+    const homeId = (setting.homes[0] as Caller).id
+    const refusal = await home
+      .transition(caseId, homeId, { action: 'accept', expectedVersion: 7 })
+      .catch((e) => e)
+    expect(refusal).toBeInstanceOf(ExchangeProblem)
+    expect({
+      status: refusal.status,
+      code: refusal.code,
+      currentVersion: refusal.body.currentVersion,
+    }).toEqual({
+      status: 409,
+      code: 'version-conflict',
+      currentVersion: 1,
+    })
+    const invalid = await window.call('createUploads', { body: { files: [] } }).catch((e) => e)
+    expect({ code: invalid.code, paths: invalid.errors.map((e: { path: string }) => e.path) }).toEqual({
+      code: 'validation-failed',
+      paths: ['/files'],
+    })
+  })
+})
+
+describe('connectExchange against an exchange whose answers do not verify', () => {
+  let setting: Setting
+  beforeAll(async () => {
+    setting = await handoffSetting()
+  })
+
+  it('refuses a receipt whose signature was altered', async () => {
+    const window = await connectAs(setting.accepting, {
+      fetch: tampering((url, body) => {
+        if (!url.endsWith('/v1/cases')) return undefined
+        const answer = JSON.parse(body)
+        return JSON.stringify({ ...answer, receipt: forge(answer.receipt) })
+      }),
+    })
+    const refusal = await window.submitCase(await describedCase(setting, window)).catch((e) => e)
+    expect(refusal).toBeInstanceOf(UntrustedAnswer)
+    expect(refusal.reason).toBe('bad-signature')
+  })
+
+  it('refuses receipts signed by keys other than those the exchange publishes', async () => {
+    const { publicKey } = await generateKeyPair('ES256')
+    const foreign = { keys: [{ ...(await exportJWK(publicKey)), kid: 'foreign', alg: 'ES256', use: 'sig' }] }
+    const window = await connectAs(setting.accepting, {
+      fetch: tampering((url) =>
+        url.endsWith('/.well-known/jwks.json') ? JSON.stringify(foreign) : undefined,
+      ),
+    })
+    const refusal = await window.submitCase(await describedCase(setting, window)).catch((e) => e)
+    expect(refusal.reason).toBe('bad-signature')
+  })
+
+  it('refuses a package whose listing differs from its sealed manifest', async () => {
+    const window = await connectAs(setting.accepting)
+    const { caseId } = await window.submitCase(await describedCase(setting, window))
+    const altered = await connectAs(setting.accepting, {
+      fetch: tampering((url, body) => {
+        if (!url.includes('/packages')) return undefined
+        const answer = JSON.parse(body)
+        answer.packages[0].documents[0].sha256 = 'f'.repeat(64)
+        return JSON.stringify(answer)
+      }),
+    })
+    const refusal = await altered.listPackages(caseId).catch((e) => e)
+    expect(refusal.reason).toBe('claims-mismatch')
+  })
+
+  it('refuses downloaded bytes that differ from the sealed listing', async () => {
+    const window = await connectAs(setting.accepting)
+    const { caseId } = await window.submitCase(await describedCase(setting, window))
+    const [application] = await window.listPackages(caseId)
+    const document = application?.documents[0]
+    if (document === undefined) throw new Error('the package lists no document')
+    const refusal = await window
+      .downloadDocument({ ...document, sha256: '0'.repeat(64) }, memorySink().sink)
+      .catch((e) => e)
+    expect(refusal.reason).toBe('document-mismatch')
+  })
+})
+
+describe('connectExchange retries', () => {
+  let caller: Caller
+  beforeAll(async () => {
+    caller = await registerParticipant(['accepting'])
+  })
+
+  /** A fetch that fails the first `failures` calls to `path` as `fail` says, then passes through. */
+  const flaky = (path: string, failures: number, fail: () => Promise<Response>) => {
+    let calls = 0
+    const wrapped: typeof fetch = async (input, init) => {
+      if (!String(input).includes(path)) return fetch(input, init)
+      calls++
+      return calls <= failures ? fail() : fetch(input, init)
+    }
+    return { fetch: wrapped, calls: () => calls }
+  }
+
+  const busy = (retryAfter: string) => async () =>
+    new Response(JSON.stringify({ code: 'unavailable', detail: 'busy' }), {
+      status: 503,
+      headers: { 'content-type': 'application/problem+json', 'retry-after': retryAfter },
+    })
+
+  it('waits as long as Retry-After asks, then succeeds, with a fresh token each try', async () => {
+    const waits: number[] = []
+    const network = flaky('/v1/participants/', 2, busy('2'))
+    const client = await connectAs(caller, { fetch: network.fetch, sleep: async (ms) => void waits.push(ms) })
+    expect((await client.call('getParticipant', { params: { id: caller.id } })).id).toBe(caller.id)
+    expect({ calls: network.calls(), waits }).toEqual({ calls: 3, waits: [2000, 2000] })
+  })
+
+  it('gives up at once when Retry-After asks for longer than the policy allows', async () => {
+    const network = flaky('/v1/participants/', 1, busy('3600'))
+    const client = await connectAs(caller, { fetch: network.fetch, sleep: async () => undefined })
+    const refusal = await client.call('getParticipant', { params: { id: caller.id } }).catch((e) => e)
+    expect({ code: refusal.code, calls: network.calls() }).toEqual({ code: 'unavailable', calls: 1 })
+  })
+
+  it('repeats a read whose answer the network lost, but never a pull', async () => {
+    const lost = async (): Promise<Response> => {
+      throw new TypeError('fetch failed')
+    }
+    const reads = flaky('/v1/participants/', 1, lost)
+    const reader = await connectAs(caller, { fetch: reads.fetch, sleep: async () => undefined })
+    expect((await reader.call('getParticipant', { params: { id: caller.id } })).id).toBe(caller.id)
+    expect(reads.calls()).toBe(2)
+
+    const pulls = flaky('/v1/inbox/pull', 1, lost)
+    const puller = await connectAs(caller, { fetch: pulls.fetch, sleep: async () => undefined })
+    await expect(puller.pull()).rejects.toThrow('fetch failed')
+    expect(pulls.calls()).toBe(1)
+  })
+})
+
+describe('connectExchange audit proofs', () => {
+  it('verifies checkpoints, an event inclusion and consistency between two checkpoints', async () => {
+    const setting = await handoffSetting()
+    const auditor = await connectAs(await registerParticipant(['auditor']))
+    const window = await connectAs(setting.accepting)
+    const { caseId } = await window.submitCase(await describedCase(setting, window))
+    await checkpointEverything()
+    const older = await auditor.latestCheckpoint()
+    await window.submitCase(await describedCase(setting, window))
+    await checkpointEverything()
+    const newer = await auditor.latestCheckpoint()
+    expect(newer.treeSize).toBeGreaterThan(older.treeSize)
+    await auditor.proveConsistency(older, newer)
+
+    const { events } = await auditor.call('queryEvents', { query: { caseId } })
+    const event = events[0]
+    if (event === undefined) throw new Error('the case has no events')
+    const proven = await auditor.proveEvent(event)
+    expect(proven.leafIndex).toBeLessThan(proven.checkpoint.treeSize)
+    const forged = await auditor.proveEvent({ ...event, hash: 'a'.repeat(64) }).catch((e) => e)
+    expect(forged.reason).toBe('bad-proof')
+    const swapped = await auditor
+      .proveConsistency({ ...older, rootHash: 'b'.repeat(64) }, newer)
+      .catch((e) => e)
+    expect(swapped.reason).toBe('bad-proof')
+  })
+
+  it('fetches a whole export, part after part', async () => {
+    const auditor = await connectAs(await registerParticipant(['auditor']))
+    await checkpointEverything()
+    let text = ''
+    for await (const part of auditor.exportAudit()) text += part
+    expect(JSON.parse(text.slice(0, text.indexOf('\n')))).toMatchObject({ type: 'header' })
+  })
+})
