@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
+    // The second fails a run of the whole suite that leaves a route without a successful test.
+    reporters: ['default', './tests/support/route-coverage-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     coverage: {

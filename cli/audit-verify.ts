@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { joseSignatureVerifier } from '#functions/adapters/jose-signature-verifier.js'
 import { type ExportVerification, verifyExport } from '#shared/audit/verify-export.js'
-import type { Command } from './command.js'
+import { defineCommand } from './command.js'
+import { CommandError } from './command-error.js'
 import { readLines } from './read-lines.js'
 
-const usage = `usage: exchange audit verify <export.ndjson> [--json] [--keys <jwks.json>]
+const usage = `exchange audit verify <export.ndjson> [--keys <jwks.json>] [--json]
 
 Checks an audit export (GET /v1/audit/export) offline: every event hash, every chain link,
 every checkpoint signature and root, and the consistency between checkpoints.
-  --json         print the result as JSON
-  --keys <file>  trust these keys (the exchange's /.well-known/jwks.json, obtained apart from the
-                 export) instead of the keys in the export's header
+  --keys <file>       trust these keys (the exchange's /.well-known/jwks.json, obtained apart from the
+                      export) instead of the keys in the export's header
 Exit status: 0 valid, 1 invalid, 2 unusable arguments or file.`
 
 const where = (problem: ExportVerification['problems'][number]) =>
@@ -48,39 +47,30 @@ const describe = (result: ExportVerification, trusted: boolean) => {
   ]
 }
 
-const parse = (args: readonly string[]) =>
-  parseArgs({
-    args: [...args],
-    options: { json: { type: 'boolean' }, keys: { type: 'string' } },
-    allowPositionals: true,
-  })
-
 /** `exchange audit verify <file>`: verifies an export with no network and no AWS. */
-export const auditVerify: Command = async (args, io) => {
-  let parsed: ReturnType<typeof parse>
-  try {
-    parsed = parse(args)
-  } catch (error) {
-    io.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`)
-    return 2
-  }
-  const [file, ...extra] = parsed.positionals
-  if (file === undefined || extra.length > 0) {
-    io.error(usage)
-    return 2
-  }
-  let trustedKeys: unknown
-  try {
-    if (parsed.values.keys !== undefined) trustedKeys = JSON.parse(await readFile(parsed.values.keys, 'utf8'))
-    const result = await verifyExport(
-      { verifier: joseSignatureVerifier(), ...(trustedKeys === undefined ? {} : { trustedKeys }) },
-      readLines(file),
-    )
-    if (parsed.values.json === true) io.print(JSON.stringify(result, null, 2))
-    else for (const line of describe(result, trustedKeys !== undefined)) io.print(line)
-    return result.valid ? 0 : 1
-  } catch (error) {
-    io.error(`cannot verify ${file}: ${error instanceof Error ? error.message : String(error)}`)
-    return 2
-  }
-}
+export const auditVerify = defineCommand({
+  summary: 'check an audit export offline (hashes, chains, checkpoints, proofs)',
+  usage,
+  options: { keys: { type: 'string' } },
+  positionals: ['export.ndjson'],
+  run: async ({ values, positionals: [file = ''] }) => {
+    let trustedKeys: unknown
+    try {
+      if (values.keys !== undefined) trustedKeys = JSON.parse(await readFile(values.keys, 'utf8'))
+      const result = await verifyExport(
+        { verifier: joseSignatureVerifier(), ...(trustedKeys === undefined ? {} : { trustedKeys }) },
+        readLines(file),
+      )
+      return { status: result.valid ? 0 : 1, result, lines: describe(result, trustedKeys !== undefined) }
+    } catch (error) {
+      // The documented status for an export or key file that cannot be used is 2, not 1 (invalid).
+      throw new CommandError(
+        'unusable-input',
+        `cannot verify ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          status: 2,
+        },
+      )
+    }
+  },
+})

@@ -46,6 +46,13 @@ export type ConnectOptions = {
 /** Uploads of one document tried at most this often: a presigned URL may be used again until it expires. */
 const uploadAttempts = 3
 
+/** What an upload reports as it goes: bytes of each document, and each document once the storage took it. */
+export type UploadWatch = {
+  progress?: Progress
+  /** Called once a document is stored, before the next starts: a rerun after a failure may reuse it. */
+  uploaded?: (entry: ManifestDocument, index: number) => void | Promise<void>
+}
+
 /** A submission as the partner writes it: everything but the manifest, which the client builds. */
 export type CaseDescription = Omit<z.input<typeof CaseSubmission>, 'manifest'>
 
@@ -146,8 +153,9 @@ export const connectExchange = async (options: ConnectOptions) => {
      */
     async uploadDocuments(
       sources: readonly DocumentSource[],
-      progress?: Progress,
+      watch: UploadWatch = {},
     ): Promise<ManifestDocument[]> {
+      const { progress } = watch
       const { uploads } = await call('createUploads', {
         body: {
           files: sources.map(({ name, contentType, size, sha256 }) => ({ name, contentType, size, sha256 })),
@@ -175,14 +183,16 @@ export const connectExchange = async (options: ConnectOptions) => {
             throw new Error(`the storage failed to take ${source.name} (${status})`)
           await context.sleep(500 * attempt)
         }
-        entries.push({
+        const entry = {
           documentId: slot.documentId,
           name: source.name,
           contentType: source.contentType,
           size: source.size,
           sha256: source.sha256,
           ...(source.material === undefined ? {} : { material: source.material }),
-        })
+        }
+        await watch.uploaded?.(entry, index)
+        entries.push(entry)
       }
       return entries
     },
@@ -292,7 +302,9 @@ export const connectExchange = async (options: ConnectOptions) => {
     },
 
     /** The audit export, part after part (NDJSON text each), for `exchange audit verify`. */
-    async *exportAudit(query: { from?: string; to?: string } = {}): AsyncGenerator<string> {
+    async *exportAudit(
+      query: { from?: string | undefined; to?: string | undefined } = {},
+    ): AsyncGenerator<string> {
       let cursor: string | undefined
       do {
         const part = await callRoute(context, 'exportAudit', {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { channel } from 'node:diagnostics_channel'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda'
 import type { HttpEvent, HttpResponse, Verdict } from '#functions/http/http-event.js'
@@ -8,6 +9,18 @@ import { DomainError } from '#shared/errors.js'
 
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResponse>
 type Authorizer = (event: APIGatewayRequestAuthorizerEventV2) => Promise<{ context: Verdict }>
+
+/** A route as API Gateway names it: method and path template, e.g. `GET /v1/cases/{caseId}`. */
+export const routeKeyOf = (route: Route) => `${route.method} ${route.path}`
+
+/** What `routeServed` carries: the route whose handler answered a request, and its status. */
+export type RouteServed = { routeKey: string; statusCode: number }
+
+/**
+ * Where the gateway tells which route answered each request, for whoever listens: the test suite
+ * checks that every route answered some test with success. Without a subscriber it costs nothing.
+ */
+export const routeServed = channel('exchange:local-gateway:route-served')
 
 /** API Gateway's own limit on request bodies; the functions enforce the contract's 1 MiB. */
 const gatewayMaxBytes = 10 * 1024 * 1024
@@ -106,9 +119,10 @@ export const createGateway = (load: (module: string) => Promise<{ handler: unkno
     const headers: Record<string, string> = { ...headersOf(request), 'x-forwarded-proto': 'http' }
     const now = new Date()
     const query = [...url.searchParams.keys()]
+    const routeKey = routeKeyOf(match.route)
     const common = {
       version: '2.0',
-      routeKey: `${match.route.method} ${match.route.path}`,
+      routeKey,
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
       headers,
@@ -139,7 +153,7 @@ export const createGateway = (load: (module: string) => Promise<{ handler: unkno
           userAgent: headers['user-agent'] ?? '',
         },
         requestId,
-        routeKey: `${match.route.method} ${match.route.path}`,
+        routeKey,
         stage: '$default',
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
@@ -162,7 +176,10 @@ export const createGateway = (load: (module: string) => Promise<{ handler: unkno
       ...bodyOf(body, headers['content-type']),
     } as unknown as HttpEvent
     const handler = await handlerOf<Handler>(match.route.handler)
-    send(await handler(event, lambdaContext(requestId, match.route.handler)))
+    const reply = await handler(event, lambdaContext(requestId, match.route.handler))
+    // Told before the answer leaves, so a test run cannot end before its last request is counted.
+    routeServed.publish({ routeKey, statusCode: reply.statusCode } satisfies RouteServed)
+    send(reply)
   }
 
   return createServer((request, response) => {

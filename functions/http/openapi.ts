@@ -16,12 +16,33 @@ const components = (): Record<string, JsonSchema> => {
   )
 }
 
+/**
+ * zod refers to the registered schemas an inline one uses under its own `$defs`, which resolve
+ * against the document's root once inlined; every registered schema is a component, so point there.
+ */
+const toComponentRefs = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(toComponentRefs)
+  if (typeof node !== 'object' || node === null) return node
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string'
+        ? value.replace(/^#\/\$defs\/(.+)$/, (_match, id: string) => componentUri(id))
+        : toComponentRefs(value),
+    ]),
+  )
+}
+
 /** A reference to a registered schema, or the schema inline when it has no id. */
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   const id = z.globalRegistry.get(schema)?.id
   if (id !== undefined) return { $ref: componentUri(id) }
-  const { $schema: _s, ...inline } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
-  return inline
+  const {
+    $schema: _s,
+    $defs: _d,
+    ...inline
+  } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
+  return toComponentRefs(inline) as JsonSchema
 }
 
 const parameters = (route: Route) =>
@@ -41,11 +62,12 @@ const problem = (description: string) => ({
 
 /** The refusals a route can answer, from what it declares: auth, roles, params, body. */
 const refusals = (route: Route) => {
-  const codes = new Set<ErrorCode>(['unavailable'])
+  // The API stage's throttle (infra/exchange-stack.ts) covers every route, public ones too.
+  const codes = new Set<ErrorCode>(['unavailable', 'rate-limited'])
   const add = (...list: ErrorCode[]) => {
     for (const code of list) codes.add(code)
   }
-  if (route.auth === 'participant') add('unauthenticated', 'suspended', 'rate-limited')
+  if (route.auth === 'participant') add('unauthenticated', 'suspended')
   if (route.roles !== undefined || route.path.endsWith('/jwks')) add('forbidden')
   if (route.params !== undefined) add('not-found', 'validation-failed')
   if (route.query !== undefined) add('validation-failed')
@@ -100,6 +122,26 @@ const operation = (route: Route) => ({
   responses: { ...success(route), ...refusals(route) },
 })
 
+/** What each tag of the route table groups, in the order the reference lists them. */
+const tagDescriptions = {
+  Discovery:
+    "What a partner reads before its first call, without a token: the exchange's configuration and " +
+    'public keys, its health and this document.',
+  Registry:
+    'Participants and their keys, the item catalogue, and the agreements that say which parties may hand ' +
+    'which items to each other. The admin writes them; a participant rotates its own keys.',
+  Clock: 'The mainland working-day calendar on which legal time limits are counted.',
+  Inbox:
+    'Messages for each participant (a case handed over, a leg moved, a deadline near or past), pulled ' +
+    'under a lease and acked.',
+  Documents: 'Uploads of scanned files, and the packages the exchange seals from a signed manifest.',
+  Cases: "Handing a case to its home districts, and moving each home's leg to its decision and delivery.",
+  Audit:
+    'The hash-chained audit log: its events, signed checkpoints, inclusion and consistency proofs, and ' +
+    'an export that verifies offline.',
+  Supervision: 'Statistics, and the legs past or near their deadline, for supervisors (电子监察).',
+} as const satisfies Record<Route['tag'], string>
+
 /** The OpenAPI 3.1 document of the exchange, built from the route table and the zod schemas. */
 export const openApiDocument = (routes: readonly Route[], about: { version: string; serverUrl: string }) => {
   const paths: Record<string, Record<string, unknown>> = {}
@@ -118,16 +160,7 @@ export const openApiDocument = (routes: readonly Route[], about: { version: stri
     },
     servers: [{ url: about.serverUrl }],
     security: [{ exchangeToken: [] }],
-    tags: [
-      { name: 'Discovery' },
-      { name: 'Registry' },
-      { name: 'Clock' },
-      { name: 'Inbox' },
-      { name: 'Documents' },
-      { name: 'Cases' },
-      { name: 'Audit' },
-      { name: 'Supervision' },
-    ],
+    tags: Object.entries(tagDescriptions).map(([name, description]) => ({ name, description })),
     paths,
     components: {
       schemas: components(),

@@ -34,10 +34,13 @@ export const IdentityCheck = z
   })
   .meta({ id: 'IdentityCheck' })
 
+/** The ways a result reaches the applicant: electronically, by mail, or picked up at either window. */
+export const DeliveryMethod = z.enum(['electronic', 'mail', 'pickup-accepting', 'pickup-home'])
+
 /** How the result reaches the applicant (送达). */
 export const DeliveryPreference = z
   .strictObject({
-    method: z.enum(['electronic', 'mail', 'pickup-accepting', 'pickup-home']),
+    method: DeliveryMethod,
     address: z.string().min(1).max(500).optional(),
   })
   .refine((delivery) => delivery.method !== 'mail' || delivery.address !== undefined, {

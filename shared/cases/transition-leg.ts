@@ -13,7 +13,7 @@ import { Instant } from '../registry/ids.js'
 import type { Item } from '../registry/item.js'
 import type { Change } from '../store/changes.js'
 import type { Principal } from '../trust/principal.js'
-import { CompactJws } from './case.js'
+import { CompactJws, DeliveryMethod } from './case.js'
 import { LegView, legView } from './case-view.js'
 import { Action, type LegStatus, transitions } from './leg-status.js'
 import type { StoredCase, StoredLeg } from './stored-case.js'
@@ -29,7 +29,7 @@ export const TransitionRequest = z
     manifest: CompactJws.optional(),
     delivery: z
       .strictObject({
-        method: z.enum(['electronic', 'mail', 'pickup-accepting', 'pickup-home']),
+        method: DeliveryMethod,
         at: Instant,
         reference: z.string().min(1).max(200).optional(),
       })

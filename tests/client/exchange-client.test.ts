@@ -105,13 +105,18 @@ describe('connectExchange', () => {
 
   it('hands a case over with a verified receipt, and a resent submission answers the same case', async () => {
     const progress: Record<string, number> = {}
+    const stored: string[] = []
     const documents = await window.uploadDocuments(
       [scan('form.pdf', 'form'), scan('licence.pdf', 'licence')],
-      (document, bytes) => {
-        progress[document.name] = bytes
+      {
+        progress: (document, bytes) => {
+          progress[document.name] = bytes
+        },
+        uploaded: (entry, index) => void stored.push(`${index}:${entry.name}`),
       },
     )
     expect(progress).toEqual({ 'form.pdf': 4096, 'licence.pdf': 4096 })
+    expect(stored).toEqual(['0:form.pdf', '1:licence.pdf'])
     const submission = sampleSubmission({
       acceptingRef: uniqueId('ref'),
       itemCode: setting.itemCode,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { routeList } from '#functions/http/routes.js'
 import { call, exchange } from '../../support/exchange-client.js'
 
 describe('discovery', () => {
@@ -21,5 +22,24 @@ describe('discovery', () => {
     expect(answer.body.keys).toHaveLength(1)
     expect(answer.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' })
     expect(answer.body.keys[0]).not.toHaveProperty('d')
+  })
+
+  it('serves its OpenAPI document without a token, every route in it, at the URL it was reached at', async () => {
+    const answer = await call('GET', '/openapi.json')
+    expect(answer.status).toBe(200)
+    expect(answer.body.openapi).toBe('3.1.0')
+    expect(answer.body.servers).toEqual([{ url: exchange.url }])
+    const operations = Object.entries(answer.body.paths as Record<string, object>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    )
+    expect(operations.sort()).toEqual(routeList.map((route) => `${route.method} ${route.path}`).sort())
+  })
+
+  it('renders the same document for people as one HTML page without a token', async () => {
+    const answer = await call('GET', '/docs')
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(answer.body).toMatch(/^<!doctype html>/)
+    expect(answer.body).toContain('<a href="openapi.json">openapi.json</a>')
   })
 })

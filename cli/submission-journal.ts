@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto'
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import canonicalize from 'canonicalize'
+import * as z from 'zod'
+import { ManifestDocument } from '#shared/packages/manifest.js'
+import type { CaseFolder } from './case-folder.js'
+
+/** The journal's file in the case folder; dotfiles are never sent as documents. */
+export const journalName = '.exchange-submission.json'
+
+/**
+ * What a submission of a folder got done so far, so that a rerun after any failure goes on from
+ * there: documents already stored are not sent again, and once the manifest is signed the very same
+ * body is sent again, which the exchange answers with the same case (never a second one).
+ */
+export const SubmissionJournal = z.object({
+  format: z.literal('exchange-submission/1'),
+  exchangeId: z.string(),
+  participant: z.string(),
+  acceptingRef: z.string(),
+  /** SHA-256 of the description and the files' names, types, sizes and hashes. */
+  fingerprint: z.string(),
+  /** Documents the storage took, by their index in the folder's file list. */
+  uploaded: z.array(
+    z.object({ index: z.number().int().min(0), at: z.iso.datetime(), entry: ManifestDocument }),
+  ),
+  /** The application manifest, once signed: from then on the body never changes. */
+  manifest: z.string().optional(),
+  caseId: z.string().optional(),
+})
+export type SubmissionJournal = z.infer<typeof SubmissionJournal>
+
+/** The fingerprint of what a folder would submit. */
+export const fingerprintOf = ({ submission, files }: CaseFolder): string =>
+  createHash('sha256')
+    .update(
+      canonicalize({
+        submission,
+        files: files.map(({ name, contentType, size, sha256, material }) => ({
+          name,
+          contentType,
+          size,
+          sha256,
+          material,
+        })),
+      }) ?? '',
+    )
+    .digest('hex')
+
+/** The folder's journal, if a submission of it was started. */
+export const readJournal = async (folder: string): Promise<SubmissionJournal | undefined> => {
+  let text: string
+  try {
+    text = await readFile(join(folder, journalName), 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  const parsed = SubmissionJournal.safeParse(JSON.parse(text))
+  return parsed.success ? parsed.data : undefined
+}
+
+/** Writes the journal whole or not at all (a crash mid-write leaves the previous one). */
+export const writeJournal = async (folder: string, journal: SubmissionJournal): Promise<void> => {
+  const path = join(folder, journalName)
+  await writeFile(`${path}.tmp`, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 })
+  await rename(`${path}.tmp`, path)
+}
