@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { ParticipantId } from '#shared/registry/ids.js'
 import type { ParticipantKey } from '../client/request-token.js'
 import { CommandError, usageError } from './command-error.js'
+import { commandErrorOf } from './exchange-refusal.js'
 import { loadParticipantKey } from './key-file.js'
 import { formatTable } from './table.js'
 
@@ -234,12 +235,14 @@ export const runCommand = async (
       command.connects === true
         ? await command.run({ ...context, connection: await connect(values, env) })
         : await command.run(context)
-    if (context.json) io.print(JSON.stringify(outcome.result, null, 2))
-    else for (const line of outcome.lines) io.print(line)
+    // A command that streamed its results as it went (one JSON line each) leaves `result` undefined.
+    if (!context.json) for (const line of outcome.lines) io.print(line)
+    else if (outcome.result !== undefined) io.print(JSON.stringify(outcome.result, null, 2))
     return outcome.status ?? 0
   } catch (error) {
     if (env.EXCHANGE_DEBUG === '1' && error instanceof Error) io.error(error.stack ?? error.message)
-    const refusal = error instanceof CommandError ? error : undefined
+    const explained = commandErrorOf(error)
+    const refusal = explained instanceof CommandError ? explained : undefined
     const message = oneLine(refusal?.message ?? explain(error))
     io.error(`exchange: ${message}${refusal?.usage === true ? ` (see ${hint})` : ''}`)
     if (wantsJson)

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sampleSubmission } from '#local/sample-handoff.js'
 import type { Env } from '../../cli/command.js'
+import { documentFromBytes } from '../../client/document-transfer.js'
+import { connectExchange } from '../../client/exchange-client.js'
 import { type Caller, exchange, uniqueId } from './exchange-client.js'
 
 /** A scratch folder of its own for one test file. */
@@ -49,4 +51,27 @@ export const writeCaseFolder = async (
   await writeFile(join(folder, 'form.pdf'), randomBytes(scanBytes))
   await writeFile(join(folder, 'licence.pdf'), randomBytes(scanBytes))
   return { folder, acceptingRef: description.acceptingRef }
+}
+
+/** A case the setting's window submitted through the typed client, for commands that act on one. */
+export const submittedCase = async (setting: {
+  accepting: Caller
+  itemCode: string
+  homes: readonly Caller[]
+}) => {
+  const window = await connectExchange({
+    baseUrl: exchange.url,
+    key: { participant: setting.accepting.id, jwk: setting.accepting.jwk },
+  })
+  const scan = (name: string, material: string) =>
+    documentFromBytes({ name, contentType: 'application/pdf', bytes: randomBytes(2048), material })
+  const documents = await window.uploadDocuments([scan('form.pdf', 'form'), scan('licence.pdf', 'licence')])
+  return window.submitCase(
+    sampleSubmission({
+      acceptingRef: uniqueId('ref'),
+      itemCode: setting.itemCode,
+      homes: setting.homes.map((home) => home.id),
+      manifest: await window.signManifest('application', documents),
+    }),
+  )
 }
