@@ -68,6 +68,13 @@ export const inboxPosition = (sk: string): { caseId: string; seq: number } => {
   return { caseId: match[1], seq: Number(match[2]) }
 }
 
+/** The chain and seq of an audit event's key (`keys.event`); undefined for any other item's. */
+export const eventPosition = (key: Key): { chain: string; seq: number } | undefined => {
+  const chain = /^chain#(.+)$/.exec(key.pk?.S ?? '')?.[1]
+  const seq = /^event#(\d{12})$/.exec(key.sk?.S ?? '')?.[1]
+  return chain === undefined || seq === undefined ? undefined : { chain, seq: Number(seq) }
+}
+
 /** The partition every item of a case shares, so one Query reads the case, its legs and packages. */
 export const casePartition = (caseId: string) => `case#${caseId}`
 

@@ -28,6 +28,8 @@ export type CheckpointRun = {
   checkpoint: Pick<Checkpoint, 'treeSize' | 'rootHash'> | undefined
   /** Another checkpointer moved the head first; this run left the rest to it. */
   contended: boolean
+  /** Events read but left in the queue for a later run: their chain predecessor was not a leaf yet. */
+  heldBack: number
 }
 
 /** Events read from the queue at once (a store re-checks a page in one read). */
@@ -49,6 +51,47 @@ export const runLimits: RunLimits = { maxLeaves: 2000, maxMillis: 5000 }
 
 const byEventId = (a: UnsealedEvent, b: UnsealedEvent) =>
   a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0
+
+/** An event's place in the log as one key: its chain and its seq there. */
+const placeOf = (chain: string, seq: number) => `${chain}#${seq}`
+
+/**
+ * The leaf order of what one run reads: event id order, except that no event goes before the one
+ * before it in its chain, so that every prefix of the tree holds each chain's events without a gap
+ * (a verifier of an export ending at any tree size finds every link). Ids do not follow chain
+ * order (ids of one millisecond sort at random, writers' clocks differ by a little), and the
+ * queue's index may show an event before its predecessor. So an event whose predecessor is neither
+ * a leaf already nor placed in this run waits, to be placed right behind it; whatever still waits
+ * when the run ends stays in the queue, and a later run reads it again.
+ */
+const leafOrder = () => {
+  /** Placed events in leaf order, the appended ones taken off the front. */
+  const ready: UnsealedEvent[] = []
+  const placed = new Set<string>()
+  /** Waiting events, by the place of the predecessor each waits for. */
+  const waiting = new Map<string, UnsealedEvent>()
+  const place = (first: UnsealedEvent) => {
+    for (let event: UnsealedEvent | undefined = first; event !== undefined; ) {
+      ready.push(event)
+      const at = placeOf(event.chain, event.seq)
+      placed.add(at)
+      event = waiting.get(at)
+      waiting.delete(at)
+    }
+  }
+  return {
+    ready,
+    /** Takes in a page of the queue, in event id order. */
+    add(events: readonly UnsealedEvent[]) {
+      for (const event of events) {
+        const before = placeOf(event.chain, event.seq - 1)
+        if (event.seq === 1 || event.predecessorSealed || placed.has(before)) place(event)
+        else waiting.set(before, event)
+      }
+    },
+    waiting: () => waiting.size,
+  }
+}
 
 /** How many events one append can take on a tree of `size` leaves: event, leaf, inner nodes and head fit. */
 const batchSize = (size: number, available: number, capacity: number) => {
@@ -155,11 +198,12 @@ const signHead = async (deps: CheckpointDeps, start: TreeHead): Promise<Checkpoi
 
 /**
  * The checkpointer (EventBridge on AWS, a timer in `npm start`): appends the events not yet in the
- * log's RFC 9162 tree as its next leaves, each page of the queue in event id order, gives each its
- * `leafIndex`, and signs one checkpoint over the tree it leaves. It reads the queue and the head,
- * never the tree, so its cost follows the new events, not the size of the log. Every write is
- * conditional on the head it read: of two concurrent runs one appends and the other stops (it
- * signs the head if the other has not yet), and a tree size is signed at most once.
+ * log's RFC 9162 tree as its next leaves, in event id order as far as each chain's order allows
+ * (`leafOrder`), gives each its `leafIndex`, and signs one checkpoint over the tree it leaves. It
+ * reads the queue and the head, never the tree, so its cost follows the new events, not the size
+ * of the log. Every write is conditional on the head it read: of two concurrent runs one appends
+ * and the other stops (it signs the head if the other has not yet), and a tree size is signed at
+ * most once.
  */
 export const checkpointLog = async (
   deps: CheckpointDeps,
@@ -168,7 +212,7 @@ export const checkpointLog = async (
   const { maxLeaves, maxMillis } = { ...runLimits, ...limits }
   const startedAt = deps.clock().getTime()
   let head = await archiveLatest(deps, await deps.tree.head())
-  let pending: UnsealedEvent[] = []
+  const order = leafOrder()
   let read = 0
   let after: string | undefined
   let exhausted = false
@@ -176,23 +220,23 @@ export const checkpointLog = async (
   let contended = false
   for (;;) {
     // Keep a page at hand, so that every append but the run's last is as full as the store allows.
-    while (!exhausted && pending.length < pageSize && read < maxLeaves) {
+    while (!exhausted && order.ready.length < pageSize && read < maxLeaves) {
       const page = await deps.unsealed.page(Math.min(pageSize, maxLeaves - read), after)
-      pending.push(...[...page.events].sort(byEventId))
+      order.add([...page.events].sort(byEventId))
       read += page.events.length
       after = page.next
       exhausted = after === undefined
     }
-    if (pending.length === 0 || deps.clock().getTime() - startedAt > maxMillis) break
-    const count = batchSize(head.frontier.size, pending.length, deps.tree.appendCapacity)
-    const next = await appendUnlessOvertaken(deps, head, pending.slice(0, count))
+    if (order.ready.length === 0 || deps.clock().getTime() - startedAt > maxMillis) break
+    const count = batchSize(head.frontier.size, order.ready.length, deps.tree.appendCapacity)
+    const next = await appendUnlessOvertaken(deps, head, order.ready.slice(0, count))
     if (next === undefined) {
       contended = true
       break
     }
     head = next
     appended += count
-    pending = pending.slice(count)
+    order.ready.splice(0, count)
   }
   if (contended) head = await deps.tree.head()
   const checkpoint = await signHead(deps, head)
@@ -202,5 +246,6 @@ export const checkpointLog = async (
     checkpoint:
       checkpoint === undefined ? undefined : { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
     contended,
+    heldBack: order.waiting(),
   }
 }

@@ -15,8 +15,17 @@ export type TreeHead = {
 /** The head of a log nothing was appended to yet. */
 export const emptyHead: TreeHead = { frontier: emptyFrontier, checkpoint: undefined, archivedSize: 0 }
 
-/** An event not yet in the tree: its id, its `hash`, and the store's own handle on it. */
-export type UnsealedEvent = { eventId: string; hash: string; ref: string }
+/** An event not yet in the tree: its id and `hash`, where its chain has it, and the store's own handle on it. */
+export type UnsealedEvent = {
+  eventId: string
+  hash: string
+  /** The chain it links into (a case's or a participant's) and its place there: 1 for the first. */
+  chain: string
+  seq: number
+  /** Whether the chain's event before it (`seq - 1`) was a leaf when this was read; false for the first. */
+  predecessorSealed: boolean
+  ref: string
+}
 
 /** One atomic step of the tree: events become leaves, nodes complete, the head moves. */
 export type AppendBatch = {
@@ -68,7 +77,8 @@ export interface TreeStore {
 export interface UnsealedEvents {
   /**
    * Up to `limit` events not yet in the tree, in event id order, continuing after the page `after`
-   * ended. None is already in the tree when read (the queue is re-checked against the events).
+   * ended. None is already in the tree when read, and each says whether its chain predecessor is:
+   * both are read from the events themselves, strongly consistently, not from the queue.
    */
   page(
     limit: number,

@@ -12,18 +12,29 @@ import {
   type UnsealedEvents,
 } from '#shared/audit/tree-store.js'
 
-/** A stand-in event: an id and a hash, as the log would have stamped them. */
-export type FakeEvent = { eventId: string; hash: string }
+/** A stand-in event: an id and a hash, as the log would have stamped them, and its place in its chain. */
+export type FakeEvent = { eventId: string; hash: string; chain: string; seq: number }
+
+const fakeEvent = (eventId: string, chain: string, seq: number): FakeEvent => ({
+  eventId,
+  hash: createHash('sha256').update(eventId).digest('hex'),
+  chain,
+  seq,
+})
 
 let counter = 0
 
-/** Fresh events whose ids sort in creation order, as UUIDv7 ids do. */
+/** Fresh events whose ids sort in creation order, as UUIDv7 ids do, each the first of a chain of its own. */
 export const fakeEvents = (count: number, prefix = 'e'): FakeEvent[] =>
   Array.from({ length: count }, () => {
     counter += 1
     const eventId = `${prefix}-${String(counter).padStart(8, '0')}`
-    return { eventId, hash: createHash('sha256').update(eventId).digest('hex') }
+    return fakeEvent(eventId, `chain-${eventId}`, 1)
   })
+
+/** The events of one chain in chain order from `seq` on, with the ids given (which may sort in any order). */
+export const chainEvents = (chain: string, eventIds: readonly string[], seq = 1): FakeEvent[] =>
+  eventIds.map((eventId, i) => fakeEvent(eventId, chain, seq + i))
 
 const nodeKey = ({ level, index }: NodePosition) => `${level}/${index}`
 
@@ -51,9 +62,23 @@ export class InMemoryAuditTree implements TreeStore, UnsealedEvents, CheckpointA
   contendedAppends = 0
   /** Runs once before the next append is checked: what another checkpointer does meanwhile. */
   beforeAppend: (() => Promise<void>) | undefined
+  /** Events the queue does not show yet, though they are stored: its index lags behind the table. */
+  readonly lagging = new Set<string>()
+
+  /** The stored events by their place in their chain. */
+  private readonly places = new Map<string, FakeEvent & { leafIndex?: number }>()
 
   add(events: FakeEvent[]) {
-    for (const event of events) this.events.set(event.eventId, { ...event })
+    for (const event of events) {
+      const stored = { ...event }
+      this.events.set(event.eventId, stored)
+      this.places.set(`${event.chain}#${event.seq}`, stored)
+    }
+  }
+
+  /** Whether the event before one in its chain has its leaf (false for a chain's first: it has none). */
+  private predecessorSealed({ chain, seq }: Pick<FakeEvent, 'chain' | 'seq'>) {
+    return this.places.get(`${chain}#${seq - 1}`)?.leafIndex !== undefined
   }
 
   /** Leaves in index order, as event ids. */
@@ -99,9 +124,14 @@ export class InMemoryAuditTree implements TreeStore, UnsealedEvents, CheckpointA
     const items = 2 * batch.leaves.length + batch.nodes.length + 1
     if (items > this.appendCapacity) throw new RangeError(`${items} items in one append`)
     if (batch.from !== this.current.frontier.size) throw new TreeConflict('head')
+    const inBatch = new Set<string>()
     for (const { event, leafIndex } of batch.leaves) {
       if (this.events.get(event.eventId)?.leafIndex !== undefined) throw new TreeConflict('event')
       if (this.stored.has(nodeKey({ level: 0, index: leafIndex }))) throw new Error('leaf written twice')
+      // What no store checks but the log must never hold: a leaf before its chain predecessor's.
+      if (event.seq > 1 && !this.predecessorSealed(event) && !inBatch.has(`${event.chain}#${event.seq - 1}`))
+        throw new Error(`${event.eventId} would be a leaf before its chain predecessor`)
+      inBatch.add(`${event.chain}#${event.seq}`)
     }
     for (const node of batch.nodes) if (this.stored.has(nodeKey(node))) throw new Error('node written twice')
     for (const { event, leafIndex, hash } of batch.leaves) {
@@ -132,11 +162,21 @@ export class InMemoryAuditTree implements TreeStore, UnsealedEvents, CheckpointA
   async page(limit: number, after: string | undefined) {
     await yieldTurn()
     const unsealed = [...this.events.values()]
-      .filter((event) => event.leafIndex === undefined && (after === undefined || event.eventId > after))
+      .filter(
+        (event) =>
+          event.leafIndex === undefined &&
+          !this.lagging.has(event.eventId) &&
+          (after === undefined || event.eventId > after),
+      )
       .sort((a, b) => (a.eventId < b.eventId ? -1 : 1))
-    const events: UnsealedEvent[] = unsealed
-      .slice(0, limit)
-      .map(({ eventId, hash }) => ({ eventId, hash, ref: eventId }))
+    const events: UnsealedEvent[] = unsealed.slice(0, limit).map(({ eventId, hash, chain, seq }) => ({
+      eventId,
+      hash,
+      chain,
+      seq,
+      predecessorSealed: this.predecessorSealed({ chain, seq }),
+      ref: eventId,
+    }))
     return { events, next: unsealed.length > limit ? events.at(-1)?.eventId : undefined }
   }
 

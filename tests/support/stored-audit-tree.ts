@@ -5,16 +5,34 @@ import {
   DeleteTableCommand,
   type DynamoDBClient,
   QueryCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb'
 import { dynamodbChainReader } from '#functions/adapters/dynamodb-chain-reader.js'
 import { dynamodbChangeWriter } from '#functions/adapters/dynamodb-change-writer.js'
+import { keys } from '#functions/adapters/dynamodb-keys.js'
 import { uuidV7 } from '#functions/adapters/uuid-v7.js'
+import { dynamodbClient } from '#functions/dependencies/stores.js'
 import { tables } from '#functions/storage-layout.js'
 import { type AuditedWriteDeps, commitAudited } from '#shared/audit/append-audited.js'
 import type { AuditEvent } from '#shared/audit/audit-event.js'
 import { leafHash } from '#shared/audit/merkle.js'
 import { emptyFrontier, extendFrontier, fromHex, frontierRoot, toHex } from '#shared/audit/tree-nodes.js'
 import { localSettings } from './local-documents.js'
+
+/** A DynamoDB client on the local stack that counts the calls it sends, by command. */
+export const countingClient = () => {
+  const client = dynamodbClient(localSettings)
+  const calls = new Map<string, number>()
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? 'unknown'
+      calls.set(command, (calls.get(command) ?? 0) + 1)
+      return next(args)
+    },
+    { step: 'initialize', name: 'countCalls' },
+  )
+  return { client, calls }
+}
 
 /**
  * A fresh table with the audit table's layout in the local DynamoDB, for tests that need a log of
@@ -67,6 +85,42 @@ export const auditWriter = (client: DynamoDBClient, auditTable: string): Audited
   clock: () => new Date(),
   newEventId: () => uuidV7(),
 })
+
+/**
+ * Event ids of one millisecond handed out largest first, as UUIDv7 may give the events of a chain
+ * written within one millisecond: each event's id sorts before the one written before it.
+ */
+export const backwardIds = (count = 1000) => {
+  const now = new Date()
+  const ids = Array.from({ length: count }, () => uuidV7(now)).sort()
+  return () => {
+    const id = ids.pop()
+    if (id === undefined) throw new Error(`more than ${count} ids taken`)
+    return id
+  }
+}
+
+/**
+ * Takes a participant's event out of the checkpointer's queue or puts it back in, as a lagging
+ * index would not show it yet: the event item itself stays as it is.
+ */
+export const queueShows = async (
+  client: DynamoDBClient,
+  auditTable: string,
+  event: { participant: string; seq: number },
+  shown: boolean,
+) => {
+  await client.send(
+    new UpdateItemCommand({
+      TableName: auditTable,
+      Key: keys.event(`participant#${event.participant}`, event.seq),
+      UpdateExpression: shown ? 'SET #unsealed = :leaf' : 'REMOVE #unsealed',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#unsealed': 'unsealed' },
+      ...(shown ? { ExpressionAttributeValues: { ':leaf': { S: 'leaf' } } } : {}),
+    }),
+  )
+}
 
 /** Commits `count` audit-only events acted by `participant`, fifty to a transaction. */
 export const commitEvents = async (deps: AuditedWriteDeps, participant: string, count: number) => {

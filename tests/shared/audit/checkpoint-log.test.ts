@@ -3,7 +3,7 @@ import { type CheckpointDeps, checkpointLog } from '#shared/audit/checkpoint-log
 import { leafHash, rootOf } from '#shared/audit/merkle.js'
 import { innerNodesCompleted, toHex } from '#shared/audit/tree-nodes.js'
 import { RecordingSigner } from '../../support/document-fakes.js'
-import { fakeEvents, InMemoryAuditTree } from '../../support/in-memory-audit-tree.js'
+import { chainEvents, fakeEvents, InMemoryAuditTree } from '../../support/in-memory-audit-tree.js'
 
 const setup = (capacity = 100) => {
   const tree = new InMemoryAuditTree()
@@ -19,6 +19,33 @@ const setup = (capacity = 100) => {
   }
   return { tree, signer, deps }
 }
+
+/**
+ * Three chains of 70 events whose ids disagree with their order: events seq 2k-1 and 2k of every
+ * chain share a millisecond, in which 2k's id sorts first, and the chains interleave. Each
+ * millisecond is six ids: 2k of a, b and c, then 2k-1 of a, b and c.
+ */
+const interleavedChains = () =>
+  ['a', 'b', 'c'].flatMap((chain) =>
+    chainEvents(
+      `case#${chain}`,
+      Array.from({ length: 70 }, (_, i) => {
+        const seq = i + 1
+        return `ms-${String(Math.ceil(seq / 2)).padStart(4, '0')}-${seq % 2 === 0 ? 'a' : 'z'}-${chain}`
+      }),
+    ),
+  )
+
+/** Each chain's leaf indexes in seq order (undefined: not a leaf). */
+const leafIndexesByChain = (tree: InMemoryAuditTree) => {
+  const chains = new Map<string, (number | undefined)[]>()
+  for (const event of [...tree.events.values()].sort((a, b) => a.seq - b.seq))
+    chains.set(event.chain, [...(chains.get(event.chain) ?? []), event.leafIndex])
+  return Object.fromEntries(chains)
+}
+
+/** Numbers in ascending order, to compare a chain's leaf indexes with. */
+const ascending = (values: readonly (number | undefined)[]) => [...values].sort((a = 0, b = 0) => a - b)
 
 /** The root of the first `size` leaves, from the events' hashes in leaf order. */
 const rootOfLeaves = (tree: InMemoryAuditTree, size: number) =>
@@ -61,7 +88,7 @@ describe('the checkpointer', () => {
     tree.add(fakeEvents(3))
     await checkpointLog(deps)
     const again = await checkpointLog(deps)
-    expect(again).toEqual({ appended: 0, treeSize: 3, checkpoint: undefined, contended: false })
+    expect(again).toEqual({ appended: 0, treeSize: 3, checkpoint: undefined, contended: false, heldBack: 0 })
     expect(signer.signed).toHaveLength(1)
     expect([...tree.checkpoints.keys()]).toEqual([3])
   })
@@ -73,6 +100,7 @@ describe('the checkpointer', () => {
       treeSize: 0,
       checkpoint: undefined,
       contended: false,
+      heldBack: 0,
     })
     expect(signer.signed).toEqual([])
     expect(tree.checkpoints.size).toBe(0)
@@ -170,7 +198,7 @@ describe('the checkpointer', () => {
     }
     const run = await checkpointLog(deps)
     expect(other).toMatchObject({ appended: 10, checkpoint: { treeSize: 10 } })
-    expect(run).toEqual({ appended: 0, treeSize: 10, checkpoint: undefined, contended: true })
+    expect(run).toEqual({ appended: 0, treeSize: 10, checkpoint: undefined, contended: true, heldBack: 0 })
     expect(tree.leafEvents()).toHaveLength(10)
     expect([...tree.checkpoints.keys()]).toEqual([10])
   })
@@ -210,5 +238,95 @@ describe('the checkpointer', () => {
     tree.add(fakeEvents(2))
     await checkpointLog(deps)
     expect([...tree.archived.keys()]).toEqual([8, 10])
+  })
+})
+
+describe('the checkpointer and the chains of the log', () => {
+  it("makes an event whose id sorts before its predecessor's (one millisecond) a leaf right behind it", async () => {
+    const { tree, deps } = setup()
+    tree.add([...chainEvents('case#a', ['ms-0001-c', 'ms-0001-a']), ...chainEvents('case#b', ['ms-0001-b'])])
+    const run = await checkpointLog(deps)
+    expect(run).toMatchObject({ appended: 3, treeSize: 3, heldBack: 0 })
+    expect(tree.leafEvents()).toEqual(['ms-0001-b', 'ms-0001-c', 'ms-0001-a'])
+    expect(run.checkpoint).toEqual({ treeSize: 3, rootHash: rootOfLeaves(tree, 3) })
+  })
+
+  it('holds back an event whose predecessor the queue does not show yet, and seals it behind it in the next run', async () => {
+    const { tree, deps } = setup()
+    tree.add([...chainEvents('case#a', ['e-1', 'e-2']), ...chainEvents('case#b', ['e-3'])])
+    tree.lagging.add('e-1')
+    const first = await checkpointLog(deps)
+    expect(first).toMatchObject({ appended: 1, treeSize: 1, heldBack: 1, checkpoint: { treeSize: 1 } })
+    expect(tree.leafEvents()).toEqual(['e-3'])
+    expect(tree.events.get('e-2')?.leafIndex).toBeUndefined()
+    tree.lagging.delete('e-1')
+    const second = await checkpointLog(deps)
+    expect(second).toMatchObject({ appended: 2, treeSize: 3, heldBack: 0, checkpoint: { treeSize: 3 } })
+    expect(tree.leafEvents()).toEqual(['e-3', 'e-1', 'e-2'])
+  })
+
+  it('keeps holding back, run after run, an event whose predecessor stays out of the queue', async () => {
+    const { tree, signer, deps } = setup()
+    tree.add(chainEvents('case#a', ['e-1', 'e-2', 'e-3']))
+    tree.lagging.add('e-1')
+    for (let run = 0; run < 2; run++)
+      expect(await checkpointLog(deps)).toEqual({
+        appended: 0,
+        treeSize: 0,
+        checkpoint: undefined,
+        contended: false,
+        heldBack: 2,
+      })
+    expect(leafIndexesByChain(tree)).toEqual({ 'case#a': [undefined, undefined, undefined] })
+    expect(signer.signed).toEqual([])
+  })
+
+  it('appends an event at once whose predecessor an earlier run sealed', async () => {
+    const { tree, deps } = setup()
+    tree.add(chainEvents('case#a', ['e-2']))
+    await checkpointLog(deps)
+    tree.add([...chainEvents('case#a', ['e-1'], 2), ...chainEvents('case#b', ['e-3'])])
+    expect(await checkpointLog(deps)).toMatchObject({ appended: 2, heldBack: 0 })
+    expect(tree.leafEvents()).toEqual(['e-2', 'e-1', 'e-3'])
+  })
+
+  it('keeps each chain in order across pages and appends of the queue', async () => {
+    const { tree, deps } = setup(12)
+    tree.add(interleavedChains())
+    const run = await checkpointLog(deps)
+    expect(run).toMatchObject({ appended: 210, treeSize: 210, heldBack: 0 })
+    const chains = leafIndexesByChain(tree)
+    for (const indexes of Object.values(chains)) expect(indexes).toEqual(ascending(indexes))
+    // The first page ends between events of b and c and their predecessors: they wait for the second.
+    expect(tree.leafEvents().slice(96, 102)).toEqual([
+      'ms-0017-z-a',
+      'ms-0017-a-a',
+      'ms-0017-z-b',
+      'ms-0017-a-b',
+      'ms-0017-z-c',
+      'ms-0017-a-c',
+    ])
+    expect(run.checkpoint?.rootHash).toBe(rootOfLeaves(tree, 210))
+  })
+
+  it('stops at its limit between events and their predecessors, and seals them in the next run', async () => {
+    const { tree, deps } = setup()
+    tree.add(interleavedChains())
+    expect(await checkpointLog(deps, { maxLeaves: 100 })).toMatchObject({ appended: 98, heldBack: 2 })
+    expect(leafIndexesByChain(tree)['case#b']?.slice(32, 34)).toEqual([undefined, undefined])
+    expect(await checkpointLog(deps, { maxLeaves: 100 })).toMatchObject({ appended: 100, heldBack: 0 })
+    expect(await checkpointLog(deps, { maxLeaves: 100 })).toMatchObject({ appended: 12, treeSize: 210 })
+    for (const indexes of Object.values(leafIndexesByChain(tree))) expect(indexes).toEqual(ascending(indexes))
+  })
+
+  it('runs three at once on chains whose ids disagree with their order, every chain in order', async () => {
+    const { tree, deps } = setup(20)
+    tree.add(interleavedChains())
+    await Promise.all([checkpointLog(deps), checkpointLog(deps), checkpointLog(deps)])
+    await checkpointLog(deps)
+    expect(new Set(tree.leafEvents()).size).toBe(210)
+    for (const indexes of Object.values(leafIndexesByChain(tree))) expect(indexes).toEqual(ascending(indexes))
+    for (const [size, checkpoint] of tree.checkpoints)
+      expect(checkpoint.rootHash).toBe(rootOfLeaves(tree, size))
   })
 })
