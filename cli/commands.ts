@@ -9,6 +9,7 @@ import { casesShow } from './cases-show.js'
 import { casesSubmit } from './cases-submit.js'
 import { casesTransition } from './cases-transition.js'
 import type { Commands } from './command.js'
+import { connectionCheck } from './connection-check.js'
 import { inboxAck } from './inbox-ack.js'
 import { inboxPull } from './inbox-pull.js'
 import { inboxWatch } from './inbox-watch.js'
@@ -36,6 +37,7 @@ export const commands: Commands = {
   },
   inbox: { pull: inboxPull, ack: inboxAck, watch: inboxWatch },
   packages: { download: packagesDownload },
+  connection: { check: connectionCheck },
   keys: { generate: keysGenerate, rotate: keysRotate },
   participants: {
     register: participantsRegister,

@@ -1,4 +1,5 @@
 import type * as z from 'zod'
+import { legCounters } from '#shared/stats/counts.js'
 import type { GroupStatistics, StatsQuery } from '#shared/stats/read-statistics.js'
 import { defineCommand } from './command.js'
 import { connectCli } from './exchange-connection.js'
@@ -20,20 +21,9 @@ Exit status: 0 shown, 1 refused by the exchange (validation-failed for a bad dat
 
 const percent = (rate: number | null) => (rate === null ? '-' : `${Math.round(rate * 1000) / 10}%`)
 
-/** The counts each row shows, in order, under their own names. */
-const counted = [
-  'submitted',
-  'accepted',
-  'approved',
-  'rejected',
-  'withdrawn',
-  'delivered',
-  'overdue',
-] as const
-
 const row = (group: GroupStatistics) => [
   group.group,
-  ...counted.map((name) => String(group[name])),
+  ...legCounters.map((name) => String(group[name])),
   percent(group.onTimeRate),
   group.medianWorkingDaysToDecision === null ? '-' : String(group.medianWorkingDaysToDecision),
 ]
@@ -62,7 +52,7 @@ export const statsShow = defineCommand({
           : formatTable(
               [
                 { header: groupBy },
-                ...counted.map((header) => ({ header, align: 'right' as const })),
+                ...legCounters.map((header) => ({ header, align: 'right' as const })),
                 { header: 'on time', align: 'right' },
                 { header: 'median days', align: 'right' },
               ],

@@ -1,5 +1,5 @@
-/** What the statistics count of the legs in a bucket; each is a sum of increments. */
-export const counters = [
+/** What happened to the legs of a bucket, one count each: what a statistics row shows by name. */
+export const legCounters = [
   'submitted',
   'accepted',
   'approved',
@@ -7,6 +7,11 @@ export const counters = [
   'withdrawn',
   'delivered',
   'overdue',
+] as const
+
+/** What the statistics count of the legs in a bucket; each is a sum of increments. */
+export const counters = [
+  ...legCounters,
   /** Decisions (approve or reject) made by the leg's deadline. */
   'onTime',
   /** Decisions made after it. */

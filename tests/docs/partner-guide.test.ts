@@ -98,6 +98,7 @@ describe('docs/partner-guide.md', () => {
     }
     expect([...terminals.keys()]).toEqual(['window', 'home'])
     const all = transcript.join('')
+    expect(all).toContain('signed request accepted: you are baoji-weibin')
     expect(all).toMatch(/submitted case case-\S+ \(QD-2026-0001\): 2 documents/)
     expect(all).toMatch(/approve: leg baoji-weibin of case-\S+ is approved, version 4/)
     expect(all).toMatch(/deliver: leg baoji-weibin of case-\S+ is delivered, version 5/)

@@ -1,0 +1,63 @@
+import { defineCommand } from './command.js'
+import { CommandError } from './command-error.js'
+import { connectCli } from './exchange-connection.js'
+import { commandErrorOf } from './exchange-refusal.js'
+import { participantLines } from './participant-view.js'
+
+const usage = `exchange connection check [--json]
+
+Checks, step by step, everything a first call needs, and says which step fails: the exchange
+answers its discovery document and publishes its signing keys; the operations it serves are those
+this client knows (a newer or older exchange is reported, not refused); your key file is usable;
+a request signed with it is accepted (so the participant is registered with this key, active, and
+your clock is close enough); and which roles you hold.
+Exit status: 0 ready, 1 a step failed (the line says which and why), 2 unusable command line.`
+
+/** Runs one step of the check; a failure names the step, then what went wrong. */
+const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+  try {
+    return await run()
+  } catch (error) {
+    const explained = commandErrorOf(error)
+    if (explained instanceof CommandError)
+      throw new CommandError(explained.code, `${name}: ${explained.message}`, {
+        details: explained.details ?? {},
+      })
+    // fetch says only "fetch failed"; the reason (refused, unknown host) is its cause.
+    const reason = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
+    throw new CommandError(
+      'unreachable',
+      `${name}: ${error instanceof Error ? error.message : String(error)}${reason}`,
+    )
+  }
+}
+
+/** `exchange connection check`: the first command a new integration runs. */
+export const connectionCheck = defineCommand({
+  summary: 'check the exchange, your key and your registration, step by step',
+  usage,
+  options: {},
+  connects: true,
+  run: async ({ connection }) => {
+    const client = await step('reaching the exchange', () => connectCli(connection))
+    const { missingFromExchange, unknownToClient } = await step('reading its OpenAPI document', () =>
+      client.compareOpenApi(),
+    )
+    // Reading yourself is the smallest signed call: it proves the key, the registration and the clock.
+    const participant = await step('a request signed with your key', () =>
+      client.call('getParticipant', { params: { id: client.participant } }),
+    )
+    const kid = connection.key.jwk.kid
+    return {
+      result: { exchangeId: client.exchangeId, participant, kid, missingFromExchange, unknownToClient },
+      lines: [
+        `exchange ${client.exchangeId} at ${connection.baseUrl}: discovery and signing keys published`,
+        missingFromExchange.length + unknownToClient.length === 0
+          ? 'operations: the exchange serves exactly those this client knows'
+          : `operations: the exchange lacks ${missingFromExchange.join(', ') || 'none'}; this client does not know ${unknownToClient.join(', ') || 'none'}`,
+        `signed request accepted: you are ${client.participant}, key ${kid}`,
+        ...participantLines(participant),
+      ],
+    }
+  },
+})
