@@ -53,9 +53,6 @@ export type UploadWatch = {
   uploaded?: (entry: ManifestDocument, index: number) => void | Promise<void>
 }
 
-/** A submission as the partner writes it: everything but the manifest, which the client builds. */
-export type CaseDescription = Omit<z.input<typeof CaseSubmission>, 'manifest'>
-
 const listed = (document: ManifestDocument) => `${document.documentId}:${document.size}:${document.sha256}`
 
 /**

@@ -3,9 +3,15 @@ import { Writable } from 'node:stream'
 import { exportJWK, generateKeyPair } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sampleSubmission } from '#local/sample-handoff.js'
-import { ExchangeProblem, UntrustedAnswer } from '../../client/client-errors.js'
-import { documentFromBytes } from '../../client/document-transfer.js'
-import { type ConnectOptions, connectExchange, type ExchangeClient } from '../../client/exchange-client.js'
+// Partners import the client's public surface, so the tests do too.
+import {
+  type ConnectOptions,
+  connectExchange,
+  documentFromBytes,
+  type ExchangeClient,
+  ExchangeProblem,
+  UntrustedAnswer,
+} from '../../client/index.js'
 import { checkpointEverything } from '../support/audit-checkpoints.js'
 import { type Caller, exchange, registerParticipant, uniqueId } from '../support/exchange-client.js'
 import { handoffSetting } from '../support/handoff-fixtures.js'
