@@ -9,7 +9,7 @@ import { dynamodbClient } from '#functions/dependencies/stores.js'
 import { buckets, tables } from '#functions/storage-layout.js'
 import { startLocalExchange } from '#local/exchange.js'
 import { ensurePrivateJwk, newPrivateJwk, publicJwkOf } from '#local/keys.js'
-import { eventsQueryDepth, offlineVerification } from './audit.js'
+import { eventsQueryDepth, largeLogEvents, offlineVerification } from './audit.js'
 import { authenticationCost, authenticationWithDynamoDb } from './authentication.js'
 import {
   buildFunctionBundles,
@@ -22,7 +22,7 @@ import { handoffCapacity } from './capacity.js'
 import { handoffCycle } from './handoff.js'
 import { importTimes } from './import-time.js'
 import { inboxDepth } from './inbox-depth.js'
-import { type Goal, render, type Section, verdict } from './report.js'
+import { figure, type Goal, render, type Section, verdict } from './report.js'
 import { recordStoreCalls } from './store-calls.js'
 import { submitHandlerCpu } from './submit-cpu.js'
 
@@ -108,6 +108,7 @@ const selected = (args: readonly string[]): Set<BenchmarkName> => {
 
 const main = async () => {
   const run = selected(process.argv.slice(2))
+  const auditLogEvents = largeLogEvents(process.env.AUDIT_BENCH_EVENTS)
   const cpu = cpus()
   console.log('# Benchmarks\n')
   console.log(
@@ -207,8 +208,8 @@ const main = async () => {
       report(await inboxDepth(exchange.env, progress))
     }
     if (run.has('audit')) {
-      progress('events query on logs of 1,000 and 100,000 events')
-      report(await eventsQueryDepth(exchange.env, progress))
+      progress(`events query on logs of 1,000 and ${figure(auditLogEvents, 0)} events`)
+      report(await eventsQueryDepth(exchange.env, progress, auditLogEvents))
     }
     progress('stopping DynamoDB Local and s3rver')
   }

@@ -1,8 +1,10 @@
+import { hash } from 'node:crypto'
 import { importJWK, SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { joseSignatureVerifier } from '#functions/adapters/jose-signature-verifier.js'
 import { newPrivateJwk, publicJwkOf } from '#local/keys.js'
 import { type AuditEvent, hashEvent } from '#shared/audit/audit-event.js'
+import { eventLinePrefix } from '#shared/audit/audit-export.js'
 import { type ExportProblem, verifyExport } from '#shared/audit/verify-export.js'
 import { type SyntheticLog, syntheticLog } from '../../support/synthetic-audit-log.js'
 
@@ -46,6 +48,37 @@ const linkedPair = (log: SyntheticLog, parsed: Line[]) => {
     if (at !== undefined && nextAt !== undefined && nextAt > at + 2) return { at, next: nextAt }
   }
   throw new Error('no linked pair in the export')
+}
+
+/**
+ * JSON-equal rewritings of the text an event line's hash is over (between the line's prefix and its
+ * `hash`), none of which JCS writes: the verifier must check such lines by serialising the event.
+ */
+const rewritings: [string, (body: string) => string][] = [
+  ['members out of order', (body) => body.replace(/^("action":"[^"]*"),("actor":\{[^}]*\})/, '$2,$1')],
+  ['whitespace between members', (body) => body.replace('","actor":', '", "actor": ')],
+  [
+    'a unicode escape',
+    (body) =>
+      body.replace(
+        /"sub":"(.)/,
+        (_, first: string) => `"sub":"\\u${first.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      ),
+  ],
+  ['a number written with a fraction', (body) => body.replace(/"n":(\d+)/, '"n":$1.0')],
+  [
+    'a number written with an exponent',
+    (body) => body.replace(/"n":(\d+)/, (_, n: string) => `"n":${Number(n) / 100}e2`),
+  ],
+  ['a duplicate member (the last one counts)', (body) => body.replace('"details":{', '"details":{"n":-1,')],
+]
+
+/** An event line with its body rewritten, keeping its hash or hashing the new text as it stands. */
+const rewritten = (line: string, rewrite: (body: string) => string, hashed: 'kept' | 'as it stands') => {
+  const end = line.lastIndexOf(',"hash":"')
+  const body = rewrite(line.slice(eventLinePrefix.length, end))
+  const tail = line.slice(end)
+  return `${eventLinePrefix}${body}${hashed === 'kept' ? tail : tail.replace(/[0-9a-f]{64}/, hash('sha256', `{${body}}`, 'hex'))}`
 }
 
 const withLeafIndex = (event: AuditEvent, leafIndex: number | undefined) => {
@@ -103,6 +136,26 @@ describe('verifying a whole export', () => {
     expect(where((await verify(lines)).problems)).toEqual([
       { code: 'hash-mismatch', line: index + 1, eventId: event.eventId },
     ])
+  })
+
+  it.each(rewritings)('accepts an event line with %s, checking it the exact way', async (_name, rewrite) => {
+    const { lines, indexOf } = exportOf(text)
+    const index = indexOf('event', 42)
+    const line = rewritten(lines[index] ?? '', rewrite, 'kept')
+    expect(line).not.toBe(lines[index])
+    lines[index] = line
+    expect(where((await verify(lines)).problems)).toEqual([])
+  })
+
+  it.each(rewritings)('catches an event line with %s hashed as it stands', async (_name, rewrite) => {
+    const { lines, parsed, indexOf } = exportOf(text)
+    const index = indexOf('event', 43)
+    lines[index] = rewritten(lines[index] ?? '', rewrite, 'as it stands')
+    expect(where((await verify(lines)).problems)).toContainEqual({
+      code: 'hash-mismatch',
+      line: index + 1,
+      eventId: parsed[index].event.eventId,
+    })
   })
 
   it('catches a flipped byte in a checkpoint signature', async () => {
