@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto'
+import { Instant } from '../registry/ids.js'
 import type { AuditEvent } from './audit-event.js'
 
 /**
@@ -6,8 +7,6 @@ import type { AuditEvent } from './audit-event.js'
  * second: the event's shape (as `AuditEvent` defines it) and its hash (as `hashEvent` computes
  * it), both on values fresh from `JSON.parse`, so neither needs zod's or canonicalize's generality.
  */
-
-const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 
 /** Whether the `count` characters at `at` are decimal digits making a number from `min` to `max`. */
 const fieldWithin = (text: string, at: number, count: number, min: number, max: number) => {
@@ -43,8 +42,7 @@ const isPlainStamp = (text: string) =>
   fieldWithin(text, 20, 3, 0, 999)
 
 /** Whether text is an ISO 8601 instant with an explicit offset, as `Instant` accepts. */
-export const isInstant = (text: string) =>
-  isPlainStamp(text) || (instant.test(text) && !Number.isNaN(Date.parse(text)))
+export const isInstant = (text: string) => isPlainStamp(text) || Instant.safeParse(text).success
 
 const optionalText = ['caseId', 'home', 'from', 'to'] as const
 const members = new Set([

@@ -654,7 +654,13 @@ export const createExportVerifier = (deps: VerifyExportDeps) => {
     if (!inCheckpoints && phase === 'checkpoints') closeCheckpoints(number)
     if (type !== 'proof') unprovenLeft()
     if (type === 'event') events++
-    return event === undefined ? read(number, value) : placeEvent(number, event)
+    try {
+      return event === undefined ? read(number, value) : placeEvent(number, event)
+    } catch (error) {
+      // Members nested deeper than the stack can follow (a crafted line) end that line, not the check.
+      if (error instanceof RangeError) return report(number, 'malformed', 'nested too deeply to check')
+      throw error
+    }
   }
 
   /** Finishes: what no single line shows (missing leaves, roots, dangling links, a missing end). */

@@ -329,6 +329,22 @@ describe('verifying a whole export', () => {
       ],
       ['an unreadable end line', replaced(end, { type: 'end' }), { code: 'malformed', line: end + 1 }],
       [
+        'an event stamped to the minute only',
+        replaced(firstEvent, {
+          ...base.parsed[firstEvent],
+          event: { ...base.parsed[firstEvent].event, at: '2026-11-21T09:30Z' },
+        }),
+        { code: 'malformed', line: firstEvent + 1 },
+      ],
+      [
+        'an event nested deeper than a stack can follow',
+        replaced(
+          firstEvent,
+          `{"type":"event","event":{"details":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`,
+        ),
+        { code: 'malformed', line: firstEvent + 1 },
+      ],
+      [
         'a checkpoint that is no JWS',
         replaced(checkpoint, { type: 'checkpoint', checkpoint: 'a.b' }),
         { code: 'malformed', line: checkpoint + 1 },
