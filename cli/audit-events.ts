@@ -1,7 +1,7 @@
 import type { AuditEvent } from '#shared/audit/audit-event.js'
 import { maxEventPage } from '#shared/audit/query-events.js'
 import { defineCommand } from './command.js'
-import { usageError } from './command-error.js'
+import { countOption } from './count-option.js'
 import { connectCli } from './exchange-connection.js'
 import { formatTable } from './table.js'
 
@@ -24,14 +24,6 @@ Exit status: 0 listed, 1 refused by the exchange (not-found for a case you are n
 validation-failed), 2 unusable command line.`
 
 const defaultLimit = 100
-
-const limitOf = (value: string | undefined) => {
-  if (value === undefined) return defaultLimit
-  const limit = Number(value)
-  if (!/^\d+$/.test(value) || limit < 1 || !Number.isSafeInteger(limit))
-    throw usageError('bad-limit', `--limit must be a whole number of 1 or more, not ${JSON.stringify(value)}`)
-  return limit
-}
 
 const row = (event: AuditEvent) => [
   event.at,
@@ -56,7 +48,7 @@ export const auditEvents = defineCommand({
   },
   connects: true,
   run: async ({ values, connection }) => {
-    const limit = limitOf(values.limit)
+    const limit = countOption(values.limit, '--limit', 'bad-limit') ?? defaultLimit
     // The exchange checks ids, action and instants and answers 422 naming each: no second copy here.
     const query = {
       ...(values.case === undefined ? {} : { caseId: values.case }),

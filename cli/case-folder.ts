@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { createReadStream, type Dirent, type Stats } from 'node:fs'
 import { open, readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, join, relative, sep } from 'node:path'
@@ -7,7 +6,9 @@ import * as z from 'zod'
 import { CaseSubmission } from '#shared/cases/case.js'
 import { FileName, MediaType, maxDocumentBytes, maxDocuments } from '#shared/packages/upload.js'
 import { Material } from '#shared/registry/item.js'
+import type { DocumentSource } from '../client/document-transfer.js'
 import { CommandError } from './command-error.js'
+import { fileSha256 } from './file-sha256.js'
 
 /** One document the description names: a file of the folder, the item material it is, its type if unusual. */
 export const DocumentEntry = z.strictObject({
@@ -44,6 +45,12 @@ export type CaseFile = {
   sha256: string
   material?: string
 }
+
+/** A checked file as the client uploads it: streamed from disk, again on each try. */
+export const documentSourceOf = ({ path, ...file }: CaseFile): DocumentSource => ({
+  ...file,
+  open: () => createReadStream(path),
+})
 
 /** A folder ready to submit. */
 export type CaseFolder = { submission: DescribedSubmission; files: CaseFile[] }
@@ -230,13 +237,6 @@ const inspect = async (
   }
 }
 
-/** SHA-256 (hex) of a file, read a chunk at a time: fifty 50 MiB scans never sit in memory together. */
-const sha256Of = async (path: string) => {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
 const listProblems = (problems: readonly CaseFolderProblem[]) =>
   problems
     .map(
@@ -288,7 +288,7 @@ const hashAll = async (files: readonly Omit<CaseFile, 'sha256'>[], problems: Cas
   const hashed: CaseFile[] = []
   for (const file of files) {
     try {
-      hashed.push({ ...file, sha256: await sha256Of(file.path) })
+      hashed.push({ ...file, sha256: await fileSha256(file.path) })
     } catch (error) {
       problems.push({ code: 'unreadable', file: file.name, message: `cannot be read (${errorCode(error)})` })
     }

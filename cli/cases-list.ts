@@ -2,6 +2,7 @@ import { LegStatus } from '#shared/cases/leg-status.js'
 import { caseTable } from './case-legs.js'
 import { defineCommand } from './command.js'
 import { usageError } from './command-error.js'
+import { countOption } from './count-option.js'
 import { connectCli } from './exchange-connection.js'
 
 const usage = `exchange cases list [--role accepting|home] [--status <status>] [--limit <n>] [--json]
@@ -19,13 +20,11 @@ export const casesList = defineCommand({
   options: {
     role: { type: 'string', default: 'accepting' },
     status: { type: 'string' },
-    limit: { type: 'string', default: '20' },
+    limit: { type: 'string' },
   },
   connects: true,
   run: async ({ values, connection }) => {
-    const limit = Number(values.limit)
-    if (!Number.isInteger(limit) || limit < 1)
-      throw usageError('bad-limit', '--limit must be a positive whole number')
+    const limit = countOption(values.limit, '--limit', 'bad-limit') ?? 20
     if (values.role !== 'accepting' && values.role !== 'home')
       throw usageError('bad-role', `--role must be accepting or home, not ${JSON.stringify(values.role)}`)
     const status = values.status === undefined ? undefined : LegStatus.safeParse(values.status)

@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs'
-import type { DocumentSource } from '../client/document-transfer.js'
-import { type CaseFile, readCaseFolder } from './case-folder.js'
+import { documentSourceOf, readCaseFolder } from './case-folder.js'
 import { defineCommand } from './command.js'
 import { CommandError } from './command-error.js'
 import { connectCli } from './exchange-connection.js'
-import { fileProgress, formatSize } from './progress.js'
+import { formatSize, transferProgress } from './progress.js'
 import {
   fingerprintOf,
   journalName,
@@ -23,20 +21,12 @@ exchange's signed receipt. Prints the case id and the legs.
 The folder keeps a journal (${journalName}). If anything fails midway (network, storage, the
 exchange), run the same command again: documents already stored are not sent again, and once the
 manifest is signed the very same submission is sent, which the exchange answers with the same
-case, never a second one. Changing the folder after the manifest was signed is refused.
+case, never a second one. Changing the folder after the manifest was signed is refused, and so is
+submitting it to another exchange or as another participant; a damaged journal is refused too.
 Exit status: 0 submitted (or already submitted), 1 refused or failed, 2 unusable command line.`
 
 /** Uploads stored longer ago than this are sent again: the exchange forgets unsealed uploads after a day. */
 const reusableForMs = 12 * 60 * 60 * 1000
-
-const sourceOf = (file: CaseFile): DocumentSource => ({
-  name: file.name,
-  contentType: file.contentType,
-  size: file.size,
-  sha256: file.sha256,
-  ...(file.material === undefined ? {} : { material: file.material }),
-  open: () => createReadStream(file.path),
-})
 
 /** `exchange cases submit <folder>`: the accepting window's half of a handoff, resumable by rerun. */
 export const casesSubmit = defineCommand({
@@ -65,40 +55,33 @@ export const casesSubmit = defineCommand({
       earlier.exchangeId === client.exchangeId &&
       earlier.participant === client.participant
     if (earlier?.manifest !== undefined && !same) {
+      const submitted = `${folder} was already submitted (or nearly) as ${earlier.acceptingRef} to ${earlier.exchangeId} as ${earlier.participant}`
+      if (earlier.exchangeId !== client.exchangeId || earlier.participant !== client.participant)
+        throw new CommandError(
+          'submitted-elsewhere',
+          `${submitted}, not to ${client.exchangeId} as ${client.participant}: submit it as then, or copy the folder without ${journalName} to submit it anew`,
+        )
       throw new CommandError(
         'folder-changed',
-        `${folder} was already submitted (or nearly) as ${earlier.acceptingRef} to ${earlier.exchangeId} as ${earlier.participant}, and has changed since; restore it, or give it a new acceptingRef and delete ${journalName}`,
+        `${submitted}, and has changed since; restore it, or give it a new acceptingRef and delete ${journalName}`,
       )
     }
     const journal: SubmissionJournal = same ? earlier : fresh
     if (journal.manifest === undefined) {
       const now = Date.now()
-      const stored = new Map(
-        journal.uploaded
-          .filter(({ at }) => now - Date.parse(at) < reusableForMs)
-          .map(({ index, entry }) => [index, entry]),
-      )
-      journal.uploaded = [...stored].map(([index, entry]) => ({
-        index,
-        entry,
-        at: new Date(now).toISOString(),
-      }))
+      // Each upload keeps the time it was stored, not of the last rerun: the exchange forgets it a
+      // day after that, however often the submission is run again.
+      journal.uploaded = journal.uploaded.filter(({ at }) => now - Date.parse(at) < reusableForMs)
+      const stored = new Map(journal.uploaded.map(({ index, entry }) => [index, entry]))
       const missing = files.flatMap((file, index) => (stored.has(index) ? [] : [{ file, index }]))
-      const show = fileProgress(io, { json, verb: 'uploaded' })
-      const bars = new Map<string, ReturnType<typeof show>>()
-      const sent = new Map<string, number>()
+      const transfer = transferProgress(io, { json, verb: 'uploaded' })
       if (missing.length > 0) {
         await client.uploadDocuments(
-          missing.map(({ file }) => sourceOf(file)),
+          missing.map(({ file }) => documentSourceOf(file)),
           {
-            progress: (document, bytes) => {
-              const bar = bars.get(document.name) ?? show(document.name, document.size)
-              bars.set(document.name, bar)
-              bar.advance(bytes - (sent.get(document.name) ?? 0))
-              sent.set(document.name, bytes)
-            },
+            progress: transfer.progress,
             uploaded: async (entry, position) => {
-              bars.get(entry.name)?.done()
+              transfer.done(entry.name)
               const index = missing[position]?.index ?? position
               stored.set(index, entry)
               journal.uploaded.push({ index, entry, at: new Date().toISOString() })

@@ -1,12 +1,12 @@
-import { createReadStream } from 'node:fs'
 import { DeliveryMethod } from '#shared/cases/case.js'
 import { Action } from '#shared/cases/leg-status.js'
 import type { Purpose } from '#shared/packages/manifest.js'
-import { readDocumentFolder } from './case-folder.js'
+import { documentSourceOf, readDocumentFolder } from './case-folder.js'
 import { defineCommand } from './command.js'
 import { usageError } from './command-error.js'
+import { countOption } from './count-option.js'
 import { connectCli } from './exchange-connection.js'
-import { fileProgress } from './progress.js'
+import { transferProgress } from './progress.js'
 
 const usage = `exchange cases transition <caseId> <action> [options] [--json]
 
@@ -58,6 +58,7 @@ export const casesTransition = defineCommand({
       values['delivered-by'] === undefined ? undefined : DeliveryMethod.safeParse(values['delivered-by'])
     if (deliveredBy?.success === false)
       throw usageError('bad-delivery', `--delivered-by must be one of ${DeliveryMethod.options.join(', ')}`)
+    const version = countOption(values.version, '--version', 'bad-version')
     const documents = values.files === undefined ? [] : await readDocumentFolder(values.files)
     const client = await connectCli(connection)
     const view = await client.getCase(caseId)
@@ -72,24 +73,14 @@ export const casesTransition = defineCommand({
       throw usageError('no-home', `case ${caseId} has several homes: name one with --home`)
     const leg = view.legs.find((candidate) => candidate.home === home)
     if (leg === undefined) throw usageError('bad-home', `${home} is not a home of case ${caseId}`)
-    const expectedVersion = values.version === undefined ? leg.version : Number(values.version)
-    if (!Number.isInteger(expectedVersion) || expectedVersion < 1)
-      throw usageError('bad-version', '--version must be a positive whole number')
+    const expectedVersion = version ?? leg.version
     let manifest: string | undefined
     if (purpose !== undefined) {
-      const show = fileProgress(io, { json, verb: 'uploaded' })
-      const bars = new Map<string, { bar: ReturnType<typeof show>; sent: number }>()
-      const entries = await client.uploadDocuments(
-        documents.map((file) => ({ ...file, open: () => createReadStream(file.path) })),
-        {
-          progress: (document, bytes) => {
-            const shown = bars.get(document.name) ?? { bar: show(document.name, document.size), sent: 0 }
-            shown.bar.advance(bytes - shown.sent)
-            bars.set(document.name, { ...shown, sent: bytes })
-          },
-          uploaded: (entry) => bars.get(entry.name)?.bar.done(),
-        },
-      )
+      const transfer = transferProgress(io, { json, verb: 'uploaded' })
+      const entries = await client.uploadDocuments(documents.map(documentSourceOf), {
+        progress: transfer.progress,
+        uploaded: (entry) => transfer.done(entry.name),
+      })
       manifest = await client.signManifest(purpose, entries)
     }
     const answer = await client.transition(caseId, home, {

@@ -186,8 +186,8 @@ const explain = (error: unknown): string => {
 
 /**
  * Runs the command `argv` names from `commands` and answers the exit status. Results go to stdout
- * (one JSON document with `--json`); a failure is one line on stderr, never a stack trace unless
- * `EXCHANGE_DEBUG=1`.
+ * (one JSON document with `--json`); a failure is one line on stderr (and one JSON line on stdout
+ * with `--json`), never a stack trace unless `EXCHANGE_DEBUG=1`.
  */
 export const runCommand = async (
   commands: Commands,
@@ -245,10 +245,9 @@ export const runCommand = async (
     const refusal = explained instanceof CommandError ? explained : undefined
     const message = oneLine(refusal?.message ?? explain(error))
     io.error(`exchange: ${message}${refusal?.usage === true ? ` (see ${hint})` : ''}`)
+    // One line, so that it also ends the JSON lines a streaming command (inbox watch) printed before.
     if (wantsJson)
-      io.print(
-        JSON.stringify({ error: { code: refusal?.code ?? 'failed', message, ...refusal?.details } }, null, 2),
-      )
+      io.print(JSON.stringify({ error: { code: refusal?.code ?? 'failed', message, ...refusal?.details } }))
     return refusal?.status ?? 1
   }
 }

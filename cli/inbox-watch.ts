@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { defineCommand } from './command.js'
-import { usageError } from './command-error.js'
+import { countOption } from './count-option.js'
 import { connectCli } from './exchange-connection.js'
 
 const usage = `exchange inbox watch [--interval <seconds>] [--ack] [--count <n>] [--json]
@@ -10,13 +10,6 @@ document per line with --json), until interrupted (Ctrl-C) or --count messages c
   --interval <s>  seconds between pulls while the inbox is empty (default 5)
   --ack           ack each message once printed; without it, messages come back after their lease
   --count <n>     stop after n messages`
-
-const positive = (value: string | undefined, name: string, fallback: number) => {
-  const number = value === undefined ? fallback : Number(value)
-  if (!Number.isInteger(number) || number < 1)
-    throw usageError('bad-number', `${name} must be a positive whole number`)
-  return number
-}
 
 /** `exchange inbox watch`: a home's or window's terminal following its inbox. */
 export const inboxWatch = defineCommand({
@@ -29,8 +22,8 @@ export const inboxWatch = defineCommand({
   },
   connects: true,
   run: async ({ values, connection, io, json }) => {
-    const interval = positive(values.interval, '--interval', 5)
-    const count = values.count === undefined ? Number.POSITIVE_INFINITY : positive(values.count, '--count', 1)
+    const interval = countOption(values.interval, '--interval', 'bad-number') ?? 5
+    const count = countOption(values.count, '--count', 'bad-number') ?? Number.POSITIVE_INFINITY
     const client = await connectCli(connection)
     const stop = new AbortController()
     const interrupt = () => stop.abort()

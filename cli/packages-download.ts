@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import type { PackageView } from '#shared/packages/sealed-package.js'
 import { defineCommand } from './command.js'
 import { connectCli } from './exchange-connection.js'
-import { fileProgress, formatSize } from './progress.js'
+import { fileSha256 } from './file-sha256.js'
+import { formatSize, transferProgress } from './progress.js'
 
 const usage = `exchange packages download <caseId> --out <folder> [--package <packageId>] [--json]
 
@@ -16,17 +15,6 @@ against the exchange's keys and the package listing against the signed manifest 
 is fetched; each document's size and SHA-256 are checked as it arrives, written under a .part
 name first and kept only if they match. Documents already there with the right hash are skipped,
 so a rerun finishes an interrupted download.`
-
-/** The SHA-256 of a file already on disk, or undefined if there is none. */
-const sha256Of = async (path: string): Promise<string | undefined> => {
-  const hash = createHash('sha256')
-  try {
-    await pipeline(createReadStream(path), hash)
-  } catch {
-    return undefined
-  }
-  return hash.digest('hex')
-}
 
 /** `exchange packages download`: a case's documents, verified, into a folder. */
 export const packagesDownload = defineCommand({
@@ -41,7 +29,7 @@ export const packagesDownload = defineCommand({
       values.package === undefined
         ? await client.listPackages(caseId)
         : [await client.getPackage(caseId, values.package)]
-    const show = fileProgress(io, { json, verb: 'downloaded' })
+    const transfer = transferProgress(io, { json, verb: 'downloaded' })
     const written: { packageId: string; path: string; size: number; skipped: boolean }[] = []
     for (const view of packages) {
       const folder = join(values.out, view.packageId)
@@ -50,24 +38,20 @@ export const packagesDownload = defineCommand({
       await writeFile(join(folder, 'seal.jwt'), `${view.seal}\n`)
       for (const document of view.documents) {
         const path = join(folder, document.name)
-        if ((await sha256Of(path)) === document.sha256) {
+        // No file there yet (or none readable) is a file to download.
+        if ((await fileSha256(path).catch(() => undefined)) === document.sha256) {
           written.push({ packageId: view.packageId, path, size: document.size, skipped: true })
           continue
         }
         const partial = `${path}.part`
-        const bar = show(document.name, document.size)
-        let sent = 0
         try {
-          await client.downloadDocument(document, createWriteStream(partial), (_, bytes) => {
-            bar.advance(bytes - sent)
-            sent = bytes
-          })
+          await client.downloadDocument(document, createWriteStream(partial), transfer.progress)
         } catch (error) {
           await rm(partial, { force: true })
           throw error
         }
         await rename(partial, path)
-        bar.done()
+        transfer.done(document.name)
         written.push({ packageId: view.packageId, path, size: document.size, skipped: false })
       }
     }

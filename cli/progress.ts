@@ -54,3 +54,26 @@ export const fileProgress =
       done: () => terminal.write(`\r\x1b[2K${finished}\n`),
     }
   }
+
+/**
+ * The client's transfer progress (each document's running byte count, `Progress` of the client) as
+ * one `fileProgress` bar per document: `progress` goes to the client, `done` once a document is
+ * complete. A later document of the same name (another package's) starts a bar of its own; an upload
+ * tried again moves its bar back.
+ */
+export const transferProgress = (io: CommandIo, options: { json: boolean; verb: string }) => {
+  const show = fileProgress(io, options)
+  const bars = new Map<string, { bar: FileProgress; sent: number }>()
+  return {
+    progress: (document: { name: string; size: number }, bytes: number) => {
+      const shown = bars.get(document.name) ?? { bar: show(document.name, document.size), sent: 0 }
+      shown.bar.advance(bytes - shown.sent)
+      shown.sent = bytes
+      bars.set(document.name, shown)
+    },
+    done: (name: string) => {
+      bars.get(name)?.bar.done()
+      bars.delete(name)
+    },
+  }
+}

@@ -5,6 +5,7 @@ import canonicalize from 'canonicalize'
 import * as z from 'zod'
 import { ManifestDocument } from '#shared/packages/manifest.js'
 import type { CaseFolder } from './case-folder.js'
+import { CommandError } from './command-error.js'
 
 /** The journal's file in the case folder; dotfiles are never sent as documents. */
 export const journalName = '.exchange-submission.json'
@@ -48,17 +49,33 @@ export const fingerprintOf = ({ submission, files }: CaseFolder): string =>
     )
     .digest('hex')
 
-/** The folder's journal, if a submission of it was started. */
+/**
+ * The folder's journal, if a submission of it was started. One that cannot be read or understood is
+ * refused rather than ignored: it may hold a manifest already sent, and only that manifest gets the
+ * case's answer back (a new one for the same acceptingRef is refused as duplicate-reference).
+ */
 export const readJournal = async (folder: string): Promise<SubmissionJournal | undefined> => {
+  const path = join(folder, journalName)
   let text: string
   try {
-    text = await readFile(join(folder, journalName), 'utf8')
+    text = await readFile(path, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return undefined
+    throw new CommandError('journal-unreadable', `cannot read the submission journal ${path} (${code})`)
   }
-  const parsed = SubmissionJournal.safeParse(JSON.parse(text))
-  return parsed.success ? parsed.data : undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    value = undefined
+  }
+  const parsed = SubmissionJournal.safeParse(value)
+  if (parsed.success) return parsed.data
+  throw new CommandError(
+    'journal-damaged',
+    `the submission journal ${path} is damaged or of another version: delete it to submit the folder anew (a case already submitted from it is then refused as duplicate-reference, never created twice)`,
+  )
 }
 
 /** Writes the journal whole or not at all (a crash mid-write leaves the previous one). */

@@ -1,5 +1,6 @@
 import type * as z from 'zod'
 import { type Route, routes } from '#functions/http/routes.js'
+import { errorCodes } from '#shared/errors.js'
 import { ExchangeProblem, UntrustedAnswer } from './client-errors.js'
 import { type ParticipantKey, requestToken } from './request-token.js'
 
@@ -90,26 +91,44 @@ const retryAfterMs = (headers: Headers, now: number): number | undefined => {
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
-/** Exponential backoff with full jitter: 0.25 s, 0.5 s, 1 s … on average half of it. */
-const backoffMs = (attempt: number) => Math.random() * 250 * 2 ** attempt
+/**
+ * Exponential backoff with full jitter: a wait of up to 0.25 s before the second try, 0.5 s before
+ * the third, 1 s … (on average half of it), never more than `maxMs`. Only a `Retry-After` asking for
+ * longer than `maxMs` makes the client give up; its own backoff never does.
+ */
+const backoffMs = (attempt: number, maxMs: number) =>
+  Math.random() * Math.min(maxMs, 250 * 2 ** (attempt - 1))
 
+/** Whether a refusal's body is a problem document of the contract: an object with one of its codes. */
+const isProblem = (body: unknown): body is Record<string, unknown> =>
+  typeof body === 'object' &&
+  body !== null &&
+  !Array.isArray(body) &&
+  (errorCodes as readonly unknown[]).includes((body as Record<string, unknown>).code)
+
+/**
+ * A refusal as a typed problem. A gateway or proxy in front of the exchange answers with bodies of
+ * its own (`{"message":"Internal Server Error"}`, HTML); those get the code `unavailable`, so that
+ * every `ExchangeProblem` carries one of the contract's codes.
+ */
 const problemOf = async (response: Response): Promise<ExchangeProblem> => {
-  const text = await response.text()
-  let body: Record<string, unknown>
-  try {
-    body = JSON.parse(text) as Record<string, unknown>
-  } catch {
-    body = {
-      code: 'unavailable',
-      detail: `the exchange answered ${response.status} without a problem document`,
-    }
-  }
-  return new ExchangeProblem(response.status, body)
+  const body: unknown = await response.json().catch(() => undefined)
+  if (isProblem(body)) return new ExchangeProblem(response.status, body)
+  return new ExchangeProblem(response.status, {
+    code: 'unavailable',
+    detail: `the exchange answered ${response.status} without a problem document`,
+  })
 }
 
-const answerOf = async <N extends RouteName>(route: Route, response: Response): Promise<RouteOutput<N>> => {
-  if (typeof route.response === 'string') return (await response.text()) as RouteOutput<N>
-  const parsed = route.response.safeParse(await response.json().catch(() => undefined))
+const answerOf = <N extends RouteName>(route: Route, text: string): RouteOutput<N> => {
+  if (typeof route.response === 'string') return text as RouteOutput<N>
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    value = undefined
+  }
+  const parsed = route.response.safeParse(value)
   if (!parsed.success) {
     const where = parsed.error.issues.map((issue) => `/${issue.path.join('/')}`).join(', ')
     throw new UntrustedAnswer(
@@ -124,7 +143,8 @@ const answerOf = async <N extends RouteName>(route: Route, response: Response): 
  * Calls one route of the exchange: a fresh request token for every try (each `jti` is spent once),
  * the body as JSON, the success parsed against the route's schema, a refusal thrown as a typed
  * `ExchangeProblem`. A busy exchange (429, 503) is tried again after its `Retry-After`; a lost answer
- * (network failure, 502, 504) is tried again only where repeating the request is harmless.
+ * (network failure, a success cut off mid-body, 502, 504) is tried again only where repeating the
+ * request is harmless.
  */
 export const callRoute = async <N extends RouteName>(
   context: CallContext,
@@ -147,22 +167,25 @@ export const callRoute = async <N extends RouteName>(
     }
     if (body !== undefined) headers['content-type'] = 'application/json'
     let response: Response
+    let text: string | undefined
     try {
       response = await context.fetch(url, {
         method: route.method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
+      // A success cut off on its way back is as lost as one that never came: the request may have run.
+      if (response.ok) text = await response.text()
     } catch (error) {
       if (!repeatable || last) throw error
-      await context.sleep(Math.min(backoffMs(attempt), context.retry.maxDelayMs))
+      await context.sleep(backoffMs(attempt, context.retry.maxDelayMs))
       continue
     }
-    if (response.ok)
-      return { status: response.status, body: await answerOf<N>(route, response), headers: response.headers }
+    if (text !== undefined)
+      return { status: response.status, body: answerOf<N>(route, text), headers: response.headers }
     const busy = refusedForNow.has(response.status) || (repeatable && lostAnswer.has(response.status))
     if (!busy || last) throw await problemOf(response)
-    const wait = retryAfterMs(response.headers, Date.now()) ?? backoffMs(attempt)
+    const wait = retryAfterMs(response.headers, Date.now()) ?? backoffMs(attempt, context.retry.maxDelayMs)
     if (wait > context.retry.maxDelayMs) throw await problemOf(response)
     await response.body?.cancel()
     await context.sleep(wait)

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { decodeJwt, importJWK, SignJWT } from 'jose'
+import { decodeJwt, SignJWT } from 'jose'
 import type * as z from 'zod'
 import { routeList } from '#functions/http/routes.js'
 import type { AuditEvent } from '#shared/audit/audit-event.js'
@@ -27,7 +27,7 @@ import {
   putDocument,
 } from './document-transfer.js'
 import { exchangeTrust, type VerifiedCheckpoint } from './exchange-trust.js'
-import type { ParticipantKey } from './request-token.js'
+import { type ParticipantKey, signingKeyOf } from './request-token.js'
 
 /** How to reach an exchange and as whom. */
 export type ConnectOptions = {
@@ -53,7 +53,12 @@ export type UploadWatch = {
   uploaded?: (entry: ManifestDocument, index: number) => void | Promise<void>
 }
 
-const listed = (document: ManifestDocument) => `${document.documentId}:${document.size}:${document.sha256}`
+/**
+ * A document as its signer vouched for it, comparable as text: every member of its manifest entry,
+ * so that a listing naming, typing or assigning a document otherwise than the manifest is refused.
+ */
+const listed = ({ documentId, name, contentType, size, sha256, material }: ManifestDocument) =>
+  JSON.stringify([documentId, name, contentType, size, sha256, material ?? null])
 
 /**
  * A participant's connection to an exchange: every route of the OpenAPI document as a typed call,
@@ -89,17 +94,26 @@ export const connectExchange = async (options: ConnectOptions) => {
   const call = async <N extends RouteName>(name: N, input: RouteInput<N>): Promise<RouteOutput<N>> =>
     (await callRoute(context, name, input)).body
 
-  /** Verifies a package's seal and that its listing is exactly what its manifest signs. */
-  const verifyPackage = async (caseId: string, view: PackageView): Promise<PackageView> => {
+  /**
+   * Verifies a package's seal, that it is the package asked for (`packageId`, when one was), and that
+   * its listing is exactly what its manifest signs.
+   */
+  const verifyPackage = async (caseId: string, view: PackageView, packageId = view.packageId) => {
+    if (view.packageId !== packageId)
+      throw new UntrustedAnswer('claims-mismatch', `asked for package ${packageId}, got ${view.packageId}`)
     await trust.verify(view.seal, 'exchange-seal+jwt', {
       caseId,
-      packageId: view.packageId,
+      packageId,
       manifestSha256: manifestSha256(view.manifest),
     })
     const manifest = Manifest.safeParse(decodeJwt(view.manifest))
     const signed = manifest.success ? manifest.data.documents.map(listed).sort() : []
     const served = view.documents.map(listed).sort()
-    if (!manifest.success || signed.join() !== served.join() || manifest.data.purpose !== view.purpose) {
+    if (
+      !manifest.success ||
+      JSON.stringify(signed) !== JSON.stringify(served) ||
+      manifest.data.purpose !== view.purpose
+    ) {
       throw new UntrustedAnswer(
         'claims-mismatch',
         `package ${view.packageId} lists other documents than its sealed manifest`,
@@ -108,15 +122,22 @@ export const connectExchange = async (options: ConnectOptions) => {
     return view
   }
 
-  /** Verifies the proxy-receipt notices on a case's legs (the notice names the case and its home). */
-  const verifyNotices = async (
-    caseId: string,
-    legs: readonly { home: string; notice?: string | undefined }[],
+  /**
+   * Verifies a proxy-receipt notice: signed by the exchange, binding `claims` (at least the case and
+   * its home) and, when given, addressed to `audience`. An approved intake without its notice is
+   * refused too: the notice is what the accepting window shows the applicant.
+   */
+  const verifyNotice = async (
+    notice: unknown,
+    claims: { caseId: string; home: string; acceptingRef?: string; itemCode?: string },
+    audience?: string,
   ) => {
-    for (const leg of legs) {
-      if (leg.notice !== undefined)
-        await trust.verify(leg.notice, 'exchange-notice+jwt', { caseId, home: leg.home })
-    }
+    if (typeof notice !== 'string')
+      throw new UntrustedAnswer(
+        'unexpected-answer',
+        `the approved intake of leg ${claims.home} of case ${claims.caseId} comes without its proxy-receipt notice`,
+      )
+    await trust.verify(notice, 'exchange-notice+jwt', claims, audience)
   }
 
   return {
@@ -167,6 +188,12 @@ export const connectExchange = async (options: ConnectOptions) => {
       const entries: ManifestDocument[] = []
       for (const [index, slot] of uploads.entries()) {
         const source = sources[index] as DocumentSource
+        // Bytes sent to another document's slot would be listed under the wrong documentId.
+        if (slot.name !== source.name)
+          throw new UntrustedAnswer(
+            'unexpected-answer',
+            `upload ${index} is for ${slot.name}, not ${source.name}: the slots come in another order`,
+          )
         for (let attempt = 1; ; attempt++) {
           const status = await putDocument(slot.url, slot.headers, source, progress).catch(
             (error: unknown) => {
@@ -196,12 +223,12 @@ export const connectExchange = async (options: ConnectOptions) => {
 
     /** Signs a manifest (`exchange-manifest+jwt`) over uploaded documents with the participant's key. */
     async signManifest(purpose: Purpose, documents: readonly ManifestDocument[]): Promise<string> {
-      const alg = options.key.jwk.kty === 'OKP' ? 'EdDSA' : 'ES256'
+      const signing = await signingKeyOf(options.key.jwk)
       return new SignJWT({ purpose, documents: [...documents] })
-        .setProtectedHeader({ alg, kid: options.key.jwk.kid ?? '', typ: 'exchange-manifest+jwt' })
+        .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'exchange-manifest+jwt' })
         .setIssuer(participant)
         .setIssuedAt()
-        .sign(await importJWK(options.key.jwk, alg))
+        .sign(signing.key)
     },
 
     /**
@@ -224,17 +251,25 @@ export const connectExchange = async (options: ConnectOptions) => {
       return { ...answer.body, created: answer.status === 201 }
     },
 
-    /** A case with its legs, their notices verified. */
+    /**
+     * A case with its legs, their notices verified: each addressed to the case's accepting
+     * participant and binding its reference and item, so those members of the view are vouched for.
+     */
     async getCase(caseId: string) {
       const view = await call('getCase', { params: { caseId } })
-      await verifyNotices(caseId, view.legs)
+      const { accepting, acceptingRef, itemCode } = view
+      for (const leg of view.legs) {
+        if (leg.notice !== undefined)
+          await verifyNotice(leg.notice, { caseId, home: leg.home, acceptingRef, itemCode }, accepting)
+      }
       return view
     },
 
     /** Moves one leg; an approved intake's notice is verified before the answer is handed on. */
     async transition(caseId: string, home: string, request: z.input<typeof TransitionRequest>) {
       const answer = await call('transitionLeg', { params: { caseId, home }, body: request })
-      await verifyNotices(caseId, [answer.leg])
+      if (request.action === 'approve-intake' || answer.leg.notice !== undefined)
+        await verifyNotice(answer.leg.notice, { caseId, home })
       return answer
     },
 
@@ -246,7 +281,7 @@ export const connectExchange = async (options: ConnectOptions) => {
 
     /** One sealed package, its seal verified against its manifest. */
     async getPackage(caseId: string, packageId: string): Promise<PackageView> {
-      return verifyPackage(caseId, await call('getPackage', { params: { caseId, packageId } }))
+      return verifyPackage(caseId, await call('getPackage', { params: { caseId, packageId } }), packageId)
     },
 
     /**
@@ -259,16 +294,9 @@ export const connectExchange = async (options: ConnectOptions) => {
     /** Leases messages; an intake-approved message's notice is verified as addressed to this participant. */
     async pull(request: z.input<typeof PullRequest> = {}): Promise<InboxMessage[]> {
       const { messages } = await call('pullMessages', { body: request })
-      for (const message of messages) {
-        const notice = message.body.notice
-        if (typeof notice === 'string') {
-          await trust.verify(
-            notice,
-            'exchange-notice+jwt',
-            { caseId: message.caseId, home: message.home },
-            participant,
-          )
-        }
+      for (const { type, caseId, home, body } of messages) {
+        if (type === 'case.intake-approved' || body.notice !== undefined)
+          await verifyNotice(body.notice, { caseId, home }, participant)
       }
       return messages
     },

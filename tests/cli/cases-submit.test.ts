@@ -6,8 +6,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { journalName } from '../../cli/submission-journal.js'
 import { partnerEnv, scratchFolder, writeCaseFolder } from '../support/cli-partners.js'
-import { exchange } from '../support/exchange-client.js'
+import { exchange, uniqueId } from '../support/exchange-client.js'
 import { handoffSetting } from '../support/handoff-fixtures.js'
+import { newSigningKey } from '../support/signing-keys.js'
 import { exchangeInProcess } from './run-exchange.js'
 
 type Setting = Awaited<ReturnType<typeof handoffSetting>>
@@ -166,6 +167,78 @@ describe('exchange cases submit', () => {
     } finally {
       await network.close()
     }
+  })
+
+  it('keeps the time each document was stored across reruns, so none is reused past its keeping', async () => {
+    const network = await flakyNetwork()
+    try {
+      const { folder } = await writeCaseFolder(scratch, setting)
+      const description = JSON.parse(await readFile(join(folder, 'case.json'), 'utf8'))
+      description.documents.push({ file: 'notes.pdf' })
+      await writeFile(join(folder, 'case.json'), JSON.stringify(description))
+      await writeFile(join(folder, 'notes.pdf'), randomBytes(1024))
+      const flaky = await partnerEnv(setting.accepting, scratch, network.url)
+      network.failingUploads.add('licence.pdf')
+      expect((await exchangeInProcess(['cases', 'submit', folder], flaky)).code).toBe(1)
+      const path = join(folder, journalName)
+      const journal = JSON.parse(await readFile(path, 'utf8'))
+      const storedAt = new Date(Date.now() - 11 * 60 * 60 * 1000).toISOString()
+      journal.uploaded[0].at = storedAt
+      await writeFile(path, JSON.stringify(journal))
+
+      // The rerun stores the licence, then fails again, at the notes.
+      network.failingUploads.clear()
+      network.failingUploads.add('notes.pdf')
+      expect((await exchangeInProcess(['cases', 'submit', folder], flaky)).code).toBe(1)
+      const rerun = JSON.parse(await readFile(path, 'utf8'))
+      expect(rerun.uploaded.map(({ index, at }: { index: number; at: string }) => [index, at])).toEqual([
+        [0, storedAt],
+        [1, expect.not.stringMatching(storedAt)],
+      ])
+      expect(network.state.uploads.get('form.pdf')).toBe(1)
+    } finally {
+      await network.close()
+    }
+  })
+
+  it.each([
+    ['cut off', '{"format": "exchange-submission/1", "manif'],
+    ['of another format', '{"format": "exchange-submission/2"}'],
+  ])('refuses a journal %s before uploading anything', async (_, text) => {
+    const network = await flakyNetwork()
+    try {
+      const { folder } = await writeCaseFolder(scratch, setting)
+      await writeFile(join(folder, journalName), text)
+      const run = await exchangeInProcess(
+        ['cases', 'submit', folder, '--json'],
+        await partnerEnv(setting.accepting, scratch, network.url),
+      )
+      expect({
+        code: run.code,
+        error: JSON.parse(run.stdout).error.code,
+        uploads: network.state.uploads.size,
+        submissions: network.state.submissions,
+      }).toEqual({ code: 1, error: 'journal-damaged', uploads: 0, submissions: 0 })
+    } finally {
+      await network.close()
+    }
+  })
+
+  it('refuses a folder submitted as another participant, rather than call it changed', async () => {
+    const { folder } = await writeCaseFolder(scratch, setting)
+    expect(
+      (await exchangeInProcess(['cases', 'submit', folder], await partnerEnv(setting.accepting, scratch)))
+        .code,
+    ).toBe(0)
+    const stranger = { id: uniqueId('window'), jwk: (await newSigningKey()).privateJwk }
+    const run = await exchangeInProcess(
+      ['cases', 'submit', folder, '--json'],
+      await partnerEnv(stranger, scratch),
+    )
+    expect({ code: run.code, error: JSON.parse(run.stdout).error.code }).toEqual({
+      code: 1,
+      error: 'submitted-elsewhere',
+    })
   })
 
   it('refuses a folder changed after its manifest was signed, before sending anything', async () => {

@@ -10,6 +10,7 @@ import {
   type Env,
   runCommand,
 } from '../../cli/command.js'
+import { CommandError } from '../../cli/command-error.js'
 import { commands } from '../../cli/commands.js'
 import { newSigningKey } from '../support/signing-keys.js'
 import { exchangeInProcess as exchange } from './run-exchange.js'
@@ -40,7 +41,18 @@ const broken = defineCommand({
   },
 })
 
-const testCommands: Commands = { net: { probe, broken } }
+/** A command that prints its results as it goes (one JSON line each with --json, as inbox watch does), then fails. */
+const streaming = defineCommand({
+  summary: 'stream a result, then fail',
+  usage: 'exchange net streaming',
+  options: {},
+  run: async ({ io }) => {
+    io.print(JSON.stringify({ message: 1 }))
+    throw new CommandError('connection-lost', 'the connection was lost')
+  },
+})
+
+const testCommands: Commands = { net: { probe, broken, streaming } }
 
 const runTest = async (argv: readonly string[], env: Env = {}) => {
   const stdout: string[] = []
@@ -189,6 +201,16 @@ describe('exchange unexpected failures', () => {
     const run = await runTest(['net', 'broken'])
     expect(run.code).toBe(1)
     expect(run.stderr).toEqual(['exchange: fetch failed: connect ECONNREFUSED 127.0.0.1:3000'])
+  })
+
+  it('keep stdout one JSON document a line with --json, after lines a command printed as it went', async () => {
+    const run = await runTest(['net', 'streaming', '--json'])
+    expect(run.code).toBe(1)
+    const lines = run.stdout.join('\n').split('\n')
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { message: 1 },
+      { error: { code: 'connection-lost', message: 'the connection was lost' } },
+    ])
   })
 
   it('show their stack trace only with EXCHANGE_DEBUG=1', async () => {

@@ -33,7 +33,11 @@ describe('exchange inbox pull', () => {
     expect((await exchange(['inbox', 'pull'], home)).stdout).toBe('no messages waiting\n')
   })
 
-  it('refuses a max that is not a whole number before calling the exchange', async () => {
-    expect((await exchange(['inbox', 'pull', '--max', 'ten'], home)).code).toBe(2)
+  it.each(['ten', '0x10', '1e1'])('refuses a max of %s before calling the exchange', async (max) => {
+    const run = await exchange(['inbox', 'pull', '--max', max, '--json'], home)
+    expect({ code: run.code, error: JSON.parse(run.stdout).error.code }).toEqual({
+      code: 2,
+      error: 'bad-number',
+    })
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CommandIo } from '../../cli/command.js'
-import { fileProgress, formatSize } from '../../cli/progress.js'
+import { fileProgress, formatSize, transferProgress } from '../../cli/progress.js'
 import { displayWidth } from '../../cli/table.js'
 
 const mib = 1024 * 1024
@@ -70,5 +70,20 @@ describe('fileProgress', () => {
     bar.advance(10)
     bar.done()
     expect([...writes, ...lines]).toEqual([])
+  })
+})
+
+describe('transferProgress', () => {
+  it("draws the client's running byte counts as one bar per document, a document of the same name anew", () => {
+    const { io, writes } = capture(80)
+    const transfer = transferProgress(io, { json: false, verb: 'downloaded' })
+    const form = { name: 'form.pdf', size: 1000 }
+    for (const round of [1, 2]) {
+      for (const bytes of [500, 1000]) transfer.progress(form, bytes)
+      transfer.done(form.name)
+      expect(writes.at(-2)).toMatch(/ 100% 1000 B \/ 1000 B$/)
+      expect(writes.at(-1)).toBe(`${clearLine}downloaded form.pdf (1000 B)\n`)
+      expect(writes).toHaveLength(4 * round)
+    }
   })
 })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { exportJWK, generateKeyPair } from 'jose'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { sampleSubmission } from '#local/sample-handoff.js'
 // Partners import the client's public surface, so the tests do too.
 import {
@@ -217,18 +217,122 @@ describe('connectExchange against an exchange whose answers do not verify', () =
     expect(refusal.reason).toBe('bad-signature')
   })
 
-  it('refuses a package whose listing differs from its sealed manifest', async () => {
+  /** The first two documents of a package listing, as a test alters them. */
+  const firstTwo = (documents: { name: string; sha256: string }[]) => {
+    const [first, second] = documents
+    if (first === undefined || second === undefined)
+      throw new Error('the package lists fewer than two documents')
+    return [first, second] as const
+  }
+
+  it.each([
+    [
+      'a hash',
+      (documents: { name: string; sha256: string }[]) => {
+        firstTwo(documents)[0].sha256 = 'f'.repeat(64)
+      },
+    ],
+    [
+      'the names of two documents',
+      (documents: { name: string; sha256: string }[]) => {
+        const [first, second] = firstTwo(documents)
+        ;[first.name, second.name] = [second.name, first.name]
+      },
+    ],
+  ])('refuses a package whose listing alters %s of its sealed manifest', async (_, alter) => {
     const window = await connectAs(setting.accepting)
     const { caseId } = await window.submitCase(await describedCase(setting, window))
     const altered = await connectAs(setting.accepting, {
       fetch: tampering((url, body) => {
         if (!url.includes('/packages')) return undefined
         const answer = JSON.parse(body)
-        answer.packages[0].documents[0].sha256 = 'f'.repeat(64)
+        alter(answer.packages[0].documents)
         return JSON.stringify(answer)
       }),
     })
     const refusal = await altered.listPackages(caseId).catch((e) => e)
+    expect(refusal.reason).toBe('claims-mismatch')
+  })
+
+  it('refuses a sealed package other than the one asked for', async () => {
+    const window = await connectAs(setting.accepting)
+    const { caseId } = await window.submitCase(await describedCase(setting, window))
+    const [application] = await window.listPackages(caseId)
+    const asked = `pkg-${'a'.repeat(26)}`
+    const substituting = await connectAs(setting.accepting, {
+      fetch: (input, init) => fetch(String(input).replace(asked, application?.packageId ?? ''), init),
+    })
+    const refusal = await substituting.getPackage(caseId, asked).catch((e) => e)
+    expect(refusal.reason).toBe('claims-mismatch')
+  })
+
+  it('refuses upload slots handed out in another order than the files were announced', async () => {
+    const reordered = await connectAs(setting.accepting, {
+      fetch: tampering((url, body) => {
+        if (!url.endsWith('/v1/uploads')) return undefined
+        const answer = JSON.parse(body)
+        return JSON.stringify({ uploads: answer.uploads.reverse() })
+      }),
+    })
+    const refusal = await reordered
+      .uploadDocuments([scan('form.pdf', 'form'), scan('licence.pdf', 'licence')])
+      .catch((e) => e)
+    expect(refusal.reason).toBe('unexpected-answer')
+  })
+
+  /** A case of the setting whose (only) home approved the intake, through untampered clients. */
+  const approvedIntake = async () => {
+    const window = await connectAs(setting.accepting)
+    const home = setting.homes[0] as Caller
+    const { caseId } = await window.submitCase(await describedCase(setting, window))
+    await (await connectAs(home)).transition(caseId, home.id, {
+      action: 'approve-intake',
+      expectedVersion: 1,
+    })
+    return { caseId, home }
+  }
+
+  it('refuses an approved intake whose answer comes without its notice', async () => {
+    const window = await connectAs(setting.accepting)
+    const home = setting.homes[0] as Caller
+    const { caseId } = await window.submitCase(await describedCase(setting, window))
+    const stripping = await connectAs(home, {
+      fetch: tampering((url, body) => {
+        if (!url.endsWith('/transitions')) return undefined
+        const answer = JSON.parse(body)
+        delete answer.leg.notice
+        return JSON.stringify(answer)
+      }),
+    })
+    const refusal = await stripping
+      .transition(caseId, home.id, { action: 'approve-intake', expectedVersion: 1 })
+      .catch((e) => e)
+    expect(refusal.reason).toBe('unexpected-answer')
+  })
+
+  it('refuses an intake-approved message that comes without its notice', async () => {
+    await approvedIntake()
+    const stripping = await connectAs(setting.accepting, {
+      fetch: tampering((url, body) => {
+        if (!url.endsWith('/v1/inbox/pull')) return undefined
+        const answer = JSON.parse(body)
+        for (const message of answer.messages) delete message.body.notice
+        return JSON.stringify(answer)
+      }),
+    })
+    const refusal = await stripping.pull({ max: 100, leaseSeconds: 10 }).catch((e) => e)
+    expect(refusal.reason).toBe('unexpected-answer')
+  })
+
+  it("refuses a case whose reference differs from the one its legs' notices bind", async () => {
+    const { caseId } = await approvedIntake()
+    const altered = await connectAs(setting.accepting, {
+      fetch: tampering((url, body) => {
+        if (!url.endsWith(`/v1/cases/${caseId}`)) return undefined
+        return JSON.stringify({ ...JSON.parse(body), acceptingRef: 'another-ref' })
+      }),
+    })
+    const refusal = await altered.getCase(caseId).catch((e) => e)
     expect(refusal.reason).toBe('claims-mismatch')
   })
 
@@ -283,19 +387,82 @@ describe('connectExchange retries', () => {
     expect({ code: refusal.code, calls: network.calls() }).toEqual({ code: 'unavailable', calls: 1 })
   })
 
-  it('repeats a read whose answer the network lost, but never a pull', async () => {
-    const lost = async (): Promise<Response> => {
-      throw new TypeError('fetch failed')
-    }
-    const reads = flaky('/v1/participants/', 1, lost)
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('backs off at most maxDelayMs between tries when the exchange gives no Retry-After', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    const waits: number[] = []
+    const unavailable = async () =>
+      new Response(JSON.stringify({ code: 'unavailable', detail: 'busy' }), {
+        status: 503,
+        headers: { 'content-type': 'application/problem+json' },
+      })
+    const network = flaky('/v1/participants/', 9, unavailable)
+    const client = await connectAs(caller, {
+      fetch: network.fetch,
+      sleep: async (ms) => void waits.push(ms),
+      retry: { attempts: 10, maxDelayMs: 5000 },
+    })
+    expect((await client.call('getParticipant', { params: { id: caller.id } })).id).toBe(caller.id)
+    expect({ calls: network.calls(), waits }).toEqual({
+      calls: 10,
+      waits: [125, 250, 500, 1000, 2000, 2500, 2500, 2500, 2500],
+    })
+  })
+
+  it('surfaces an error answer without a problem document as unavailable, with its status', async () => {
+    const gatewayError = async () =>
+      new Response(JSON.stringify({ message: 'Internal Server Error' }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      })
+    const network = flaky('/v1/participants/', 1, gatewayError)
+    const client = await connectAs(caller, { fetch: network.fetch, sleep: async () => undefined })
+    const refusal = await client.call('getParticipant', { params: { id: caller.id } }).catch((e) => e)
+    expect(refusal).toBeInstanceOf(ExchangeProblem)
+    expect({ status: refusal.status, code: refusal.code, calls: network.calls() }).toEqual({
+      status: 500,
+      code: 'unavailable',
+      calls: 1,
+    })
+  })
+
+  /** A success whose body the network cuts off after a few bytes. */
+  const cutOff = async () =>
+    new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"id":'))
+          controller.error(new TypeError('terminated'))
+        },
+      }),
+      { status: 200, headers: { 'content-type': 'application/json' } },
+    )
+
+  /** An answer the network never delivers. */
+  const lost = async (): Promise<Response> => {
+    throw new TypeError('fetch failed')
+  }
+
+  it.each([
+    ['never came', lost, 'fetch failed'],
+    ['was cut off on its way back', cutOff, 'terminated'],
+  ])('repeats a read whose answer %s, but never a pull', async (_, fail, failure) => {
+    const reads = flaky('/v1/participants/', 1, fail)
     const reader = await connectAs(caller, { fetch: reads.fetch, sleep: async () => undefined })
     expect((await reader.call('getParticipant', { params: { id: caller.id } })).id).toBe(caller.id)
     expect(reads.calls()).toBe(2)
 
-    const pulls = flaky('/v1/inbox/pull', 1, lost)
+    const pulls = flaky('/v1/inbox/pull', 1, fail)
     const puller = await connectAs(caller, { fetch: pulls.fetch, sleep: async () => undefined })
-    await expect(puller.pull()).rejects.toThrow('fetch failed')
-    expect(pulls.calls()).toBe(1)
+    const refusal = await puller.pull().catch((e) => e)
+    expect({
+      distrusted: refusal instanceof UntrustedAnswer,
+      message: refusal.message,
+      calls: pulls.calls(),
+    }).toEqual({ distrusted: false, message: failure, calls: 1 })
   })
 })
 
