@@ -1,8 +1,11 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { ParticipantId } from '#shared/registry/ids.js'
+import type { PublicJwks } from '#shared/registry/jwks.js'
+import { carriesSecrets } from '../client/exchange-client.js'
 import type { ParticipantKey } from '../client/request-token.js'
 import { CommandError, usageError } from './command-error.js'
 import { commandErrorOf } from './exchange-refusal.js'
+import { readPublicJwks } from './jwks-file.js'
 import { loadParticipantKey } from './key-file.js'
 import { formatTable } from './table.js'
 
@@ -20,8 +23,16 @@ export type Env = Readonly<Record<string, string | undefined>>
 /** What a command answers: its exit status, the result for scripts (`--json`) and the lines for people. */
 export type Outcome = { status?: number; result: unknown; lines: readonly string[] }
 
-/** Where a network command talks and who it signs as, from the common connection options. */
-export type Connection = { baseUrl: string; key: ParticipantKey }
+/**
+ * Where a network command talks, who it signs as, and what it trusts: the exchange id and signing
+ * keys it was given apart from the exchange, when it was.
+ */
+export type Connection = {
+  baseUrl: string
+  key: ParticipantKey
+  exchangeId?: string
+  trustedKeys?: PublicJwks
+}
 
 const commonOptions = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const
 
@@ -29,6 +40,8 @@ const connectionOptions = {
   exchange: { type: 'string' },
   participant: { type: 'string' },
   key: { type: 'string' },
+  'exchange-id': { type: 'string' },
+  'exchange-keys': { type: 'string' },
 } as const
 
 /** The exchange a network command talks to when neither `--exchange` nor `EXCHANGE_URL` names one. */
@@ -38,6 +51,9 @@ const connectionHelp = [
   `  --exchange <url>    the exchange (env EXCHANGE_URL, default ${defaultExchangeUrl})`,
   '  --participant <id>  the participant you act for (env EXCHANGE_PARTICIPANT)',
   '  --key <file>        its private JWK, mode 0600 (env EXCHANGE_KEY)',
+  '  --exchange-id <id>  refuse an exchange with another id (env EXCHANGE_ID)',
+  "  --exchange-keys <f> trust only these exchange signing keys (its operator's published JWKS, obtained",
+  '                      apart from the exchange; env EXCHANGE_KEYS); else the keys it serves',
 ]
 
 const commonHelp = [
@@ -140,11 +156,23 @@ const connect = async (values: Record<string, unknown>, env: Env): Promise<Conne
   const baseUrl = option('exchange') ?? env.EXCHANGE_URL ?? defaultExchangeUrl
   if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol))
     throw usageError('bad-exchange-url', `the exchange URL ${JSON.stringify(baseUrl)} is not an http(s) URL`)
+  if (!carriesSecrets(new URL(baseUrl)))
+    throw usageError(
+      'insecure-exchange-url',
+      `${baseUrl} is plain http to another machine: your tokens and applicants' data would cross the network readable; use https`,
+    )
   const participant = participantOf(option('participant'), env)
   const keyFile = option('key') ?? env.EXCHANGE_KEY
   if (keyFile === undefined)
     throw usageError('no-key', 'no private key: pass --key <file> or set EXCHANGE_KEY')
-  return { baseUrl, key: await loadParticipantKey(keyFile, participant) }
+  const exchangeId = option('exchange-id') ?? env.EXCHANGE_ID
+  const keysFile = option('exchange-keys') ?? env.EXCHANGE_KEYS
+  return {
+    baseUrl,
+    key: await loadParticipantKey(keyFile, participant),
+    ...(exchangeId === undefined ? {} : { exchangeId }),
+    ...(keysFile === undefined ? {} : { trustedKeys: await readPublicJwks(keysFile) }),
+  }
 }
 
 /** Parses `args` for `command`; a parse failure is a usage error naming the command's help. */

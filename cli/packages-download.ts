@@ -5,6 +5,7 @@ import type { PackageView } from '#shared/packages/sealed-package.js'
 import { defineCommand } from './command.js'
 import { connectCli } from './exchange-connection.js'
 import { fileSha256 } from './file-sha256.js'
+import { checkPackageFiles, packageSidecars, partialName } from './package-files.js'
 import { formatSize, transferProgress } from './progress.js'
 
 const usage = `exchange packages download <caseId> --out <folder> [--package <packageId>] [--json]
@@ -14,7 +15,9 @@ submitter's manifest (manifest.jwt) and the exchange's seal (seal.jwt). The seal
 against the exchange's keys and the package listing against the signed manifest before anything
 is fetched; each document's size and SHA-256 are checked as it arrives, written under a .part
 name first and kept only if they match. Documents already there with the right hash are skipped,
-so a rerun finishes an interrupted download.`
+so a rerun finishes an interrupted download. A package whose documents would overwrite one another
+(the same name, or names differing only in letter case) or its manifest or seal is refused
+(name-collision) before anything is written.`
 
 /** `exchange packages download`: a case's documents, verified, into a folder. */
 export const packagesDownload = defineCommand({
@@ -31,11 +34,13 @@ export const packagesDownload = defineCommand({
         : [await client.getPackage(caseId, values.package)]
     const transfer = transferProgress(io, { json, verb: 'downloaded' })
     const written: { packageId: string; path: string; size: number; skipped: boolean }[] = []
+    // Every package is checked before any is written: a refused download leaves nothing behind.
+    for (const view of packages) checkPackageFiles(view)
     for (const view of packages) {
       const folder = join(values.out, view.packageId)
       await mkdir(folder, { recursive: true })
-      await writeFile(join(folder, 'manifest.jwt'), `${view.manifest}\n`)
-      await writeFile(join(folder, 'seal.jwt'), `${view.seal}\n`)
+      await writeFile(join(folder, packageSidecars.manifest), `${view.manifest}\n`)
+      await writeFile(join(folder, packageSidecars.seal), `${view.seal}\n`)
       for (const document of view.documents) {
         const path = join(folder, document.name)
         // No file there yet (or none readable) is a file to download.
@@ -43,7 +48,7 @@ export const packagesDownload = defineCommand({
           written.push({ packageId: view.packageId, path, size: document.size, skipped: true })
           continue
         }
-        const partial = `${path}.part`
+        const partial = partialName(path)
         try {
           await client.downloadDocument(document, createWriteStream(partial), transfer.progress)
         } catch (error) {

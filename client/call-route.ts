@@ -50,6 +50,8 @@ export type CallContext = {
   key: ParticipantKey
   sub: string
   retry: RetryPolicy
+  /** How long one try may take, answer included; a try that takes longer counts as a lost answer. */
+  timeoutMs: number
   fetch: typeof fetch
   sleep: (ms: number) => Promise<void>
 }
@@ -172,6 +174,7 @@ export const callRoute = async <N extends RouteName>(
       response = await context.fetch(url, {
         method: route.method,
         headers,
+        signal: AbortSignal.timeout(context.timeoutMs),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
       // A success cut off on its way back is as lost as one that never came: the request may have run.

@@ -53,3 +53,24 @@ export class UntrustedAnswer extends Error {
     this.reason = reason
   }
 }
+
+/**
+ * The storage behind a presigned upload URL did not take a document: it refused it (a 4xx `status`),
+ * or failed it on every try (a 5xx `status`, or none when the connection broke). Names the document
+ * and the status only: the bytes, and whose they are, stay out of the error.
+ */
+export class UploadFailed extends Error {
+  readonly document: string
+  readonly status: number | undefined
+  constructor(document: string, status: number | undefined, options?: { cause: unknown }) {
+    super(
+      status === undefined
+        ? `the storage did not answer the upload of ${document}${options?.cause instanceof Error ? `: ${options.cause.message}` : ''}`
+        : `the storage ${status < 500 ? 'refused' : 'failed to take'} ${document} (${status})`,
+      options,
+    )
+    this.name = 'UploadFailed'
+    this.document = document
+    this.status = status
+  }
+}

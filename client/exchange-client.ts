@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { decodeJwt, SignJWT } from 'jose'
+import { decodeJwt, type JSONWebKeySet, SignJWT } from 'jose'
 import type * as z from 'zod'
 import { routeList } from '#functions/http/routes.js'
 import type { AuditEvent } from '#shared/audit/audit-event.js'
@@ -18,7 +18,7 @@ import {
   type RouteName,
   type RouteOutput,
 } from './call-route.js'
-import { UntrustedAnswer } from './client-errors.js'
+import { UntrustedAnswer, UploadFailed } from './client-errors.js'
 import {
   type DocumentSource,
   fetchDocument,
@@ -38,10 +38,30 @@ export type ConnectOptions = {
   sub?: string
   /** The exchange id expected; connecting to another exchange is refused. */
   exchangeId?: string
+  /**
+   * The exchange's signing keys as its operator publishes them, obtained apart from the exchange
+   * itself. Given, only these verify what it signs, and the keys it serves are never fetched: an
+   * exchange (or anyone between) that publishes keys of its own then cannot make a forgery verify.
+   * Without them the client trusts the keys the exchange serves at `/.well-known/jwks.json`.
+   */
+  trustedKeys?: JSONWebKeySet
   retry?: Partial<RetryPolicy>
+  /** How long one try of a call may take (default 30 s); a slower one is a lost answer, retried where safe. */
+  timeoutMs?: number
+  /** Plain `http` to a host other than this machine (a test network); refused unless set. */
+  allowPlainHttp?: boolean
   fetch?: typeof fetch
   sleep?: (ms: number) => Promise<void>
 }
+
+/**
+ * Whether a base URL keeps what crosses it (request tokens, personal data) from the network: https,
+ * or plain http to this machine itself (`npm start`).
+ */
+export const carriesSecrets = (url: URL): boolean =>
+  url.protocol === 'https:' ||
+  (url.protocol === 'http:' && ['localhost', '[::1]'].includes(url.hostname)) ||
+  (url.protocol === 'http:' && /^127\.\d+\.\d+\.\d+$/.test(url.hostname))
 
 /** Uploads of one document tried at most this often: a presigned URL may be used again until it expires. */
 const uploadAttempts = 3
@@ -68,12 +88,18 @@ const listed = ({ documentId, name, contentType, size, sha256, material }: Manif
  * published keys before it is handed on. Refusals throw `ExchangeProblem`, distrust `UntrustedAnswer`.
  */
 export const connectExchange = async (options: ConnectOptions) => {
+  if (!(options.allowPlainHttp === true || carriesSecrets(new URL(options.baseUrl)))) {
+    throw new TypeError(
+      `${options.baseUrl} is plain http to another machine: tokens and personal data would cross the network readable; use https`,
+    )
+  }
   const base: CallContext = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     audience: options.exchangeId ?? '',
     key: options.key,
     sub: options.sub ?? 'exchange-client',
     retry: { ...defaultRetry, ...options.retry },
+    timeoutMs: options.timeoutMs ?? 30_000,
     fetch: options.fetch ?? fetch,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   }
@@ -87,8 +113,12 @@ export const connectExchange = async (options: ConnectOptions) => {
   const context: CallContext = { ...base, audience: configuration.issuer }
   const exchangeId = configuration.issuer
   const participant = options.key.participant
-  const keys = async () => (await callRoute(context, 'getJwks', {})).body
-  const trust = exchangeTrust(exchangeId, keys, await keys())
+  const { trustedKeys } = options
+  const served = async () => (await callRoute(context, 'getJwks', {})).body
+  const trust =
+    trustedKeys === undefined
+      ? exchangeTrust(exchangeId, served, await served())
+      : exchangeTrust(exchangeId, async () => trustedKeys, trustedKeys)
 
   /** Calls any route; answers its success body. */
   const call = async <N extends RouteName>(name: N, input: RouteInput<N>): Promise<RouteOutput<N>> =>
@@ -167,7 +197,8 @@ export const connectExchange = async (options: ConnectOptions) => {
 
     /**
      * Announces the documents, then streams each to its presigned URL (one at a time, each tried
-     * again on a network failure while its URL lives); answers the manifest entries, in order.
+     * again on a network failure while its URL lives); answers the manifest entries, in order. A
+     * document the storage refuses, or fails on every try, throws `UploadFailed`.
      */
     async uploadDocuments(
       sources: readonly DocumentSource[],
@@ -197,14 +228,13 @@ export const connectExchange = async (options: ConnectOptions) => {
         for (let attempt = 1; ; attempt++) {
           const status = await putDocument(slot.url, slot.headers, source, progress).catch(
             (error: unknown) => {
-              if (attempt >= uploadAttempts) throw error
+              if (attempt >= uploadAttempts) throw new UploadFailed(source.name, undefined, { cause: error })
               return 0
             },
           )
           if (status >= 200 && status < 300) break
-          if (status !== 0 && status < 500) throw new Error(`the storage refused ${source.name} (${status})`)
-          if (attempt >= uploadAttempts)
-            throw new Error(`the storage failed to take ${source.name} (${status})`)
+          if ((status !== 0 && status < 500) || attempt >= uploadAttempts)
+            throw new UploadFailed(source.name, status)
           await context.sleep(500 * attempt)
         }
         const entry = {

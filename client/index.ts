@@ -3,7 +3,13 @@
  * Everything else under `client/` is how it works.
  */
 export type { RetryPolicy, RouteAnswer, RouteInput, RouteName, RouteOutput } from './call-route.js'
-export { type DistrustReason, ExchangeProblem, type ProblemField, UntrustedAnswer } from './client-errors.js'
+export {
+  type DistrustReason,
+  ExchangeProblem,
+  type ProblemField,
+  UntrustedAnswer,
+  UploadFailed,
+} from './client-errors.js'
 export { type DocumentSource, documentFromBytes, type Progress } from './document-transfer.js'
 export {
   type ConnectOptions,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CommandError } from '../../cli/command-error.js'
 import { commandErrorOf } from '../../cli/exchange-refusal.js'
-import { ExchangeProblem, UntrustedAnswer } from '../../client/client-errors.js'
+import { ExchangeProblem, UntrustedAnswer, UploadFailed } from '../../client/client-errors.js'
 
 const failing = async (error: unknown) => commandErrorOf(error)
 
@@ -43,6 +43,16 @@ describe('commandErrorOf', () => {
       status: 1,
       message: 'untrusted answer (bad-signature): the receipt does not verify',
     })
+  })
+
+  it.each([
+    ['refused by the storage', 403, { document: 'licence.pdf', status: 403 }],
+    ['whose connection broke on every try', undefined, { document: 'licence.pdf' }],
+  ])('ends an upload %s as upload-failed, naming the document', async (_, status, details) => {
+    const error = await failing(new UploadFailed('licence.pdf', status))
+    expect(error).toBeInstanceOf(CommandError)
+    expect(error).toMatchObject({ code: 'upload-failed', status: 1 })
+    expect((error as CommandError).details).toEqual(details)
   })
 
   it('passes every other failure on as it is', async () => {

@@ -12,8 +12,9 @@ describe('exchange packages download', () => {
   let scratch: string
   let home: Env
   let caseId: string
+  let setting: Awaited<ReturnType<typeof handoffSetting>>
   beforeAll(async () => {
-    const setting = await handoffSetting()
+    setting = await handoffSetting()
     scratch = await scratchFolder('exchange-download')
     home = await partnerEnv(setting.homes[0] as Caller, scratch)
     caseId = (await submittedCase(setting)).caseId
@@ -42,6 +43,18 @@ describe('exchange packages download', () => {
       (await exchange(['packages', 'download', caseId, '--out', out, '--json'], home)).stdout,
     )
     expect(again.files.map((file: { skipped: boolean }) => file.skipped)).toEqual([true, true])
+  })
+
+  it('refuses a package whose documents differ only in letter case as name-collision, writing nothing', async () => {
+    const out = join(scratch, 'colliding')
+    const colliding = await submittedCase(setting, ['a.pdf', 'A.pdf'])
+    const run = await exchange(['packages', 'download', colliding.caseId, '--out', out, '--json'], home)
+    expect({ code: run.code, error: JSON.parse(run.stdout).error }).toEqual({
+      code: 1,
+      error: expect.objectContaining({ code: 'name-collision', collisions: [{ names: ['a.pdf', 'A.pdf'] }] }),
+    })
+    expect(run.stderr).toHaveLength(1)
+    await expect(readdir(out)).rejects.toThrow()
   })
 
   it('answers a stranger not-found and writes nothing', async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { exportJWK, generateKeyPair } from 'jose'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -11,6 +13,7 @@ import {
   type ExchangeClient,
   ExchangeProblem,
   UntrustedAnswer,
+  UploadFailed,
 } from '../../client/index.js'
 import { checkpointEverything } from '../support/audit-checkpoints.js'
 import { type Caller, exchange, registerParticipant, uniqueId } from '../support/exchange-client.js'
@@ -464,6 +467,61 @@ describe('connectExchange retries', () => {
       calls: pulls.calls(),
     }).toEqual({ distrusted: false, message: failure, calls: 1 })
   })
+})
+
+describe('connectExchange uploads', () => {
+  let caller: Caller
+  beforeAll(async () => {
+    caller = await registerParticipant(['accepting'])
+  })
+
+  /**
+   * A storage that answers every presigned PUT with `status`, or breaks the connection (`hang-up`),
+   * counting the tries: its fetch hands the client this storage's URLs instead of the real ones.
+   */
+  const brokenStorage = async (status: number | 'hang-up') => {
+    let puts = 0
+    const server = createServer((incoming, reply) => {
+      puts++
+      if (status === 'hang-up') return void incoming.socket.destroy()
+      incoming.resume().on('end', () => reply.writeHead(status).end())
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    return {
+      fetch: tampering((url, body) => {
+        if (!url.endsWith('/v1/uploads')) return undefined
+        const answer = JSON.parse(body)
+        for (const upload of answer.uploads) upload.url = `${base}/${upload.documentId}`
+        return JSON.stringify(answer)
+      }),
+      puts: () => puts,
+      close: () => new Promise((resolve) => server.close(resolve)),
+    }
+  }
+
+  it.each([
+    ['refuses it', 403, 1],
+    ['fails it on every try', 503, 3],
+    ['breaks the connection on every try', 'hang-up', 3],
+  ] as const)(
+    'throws UploadFailed naming the document and status when the storage %s',
+    async (_, answer, puts) => {
+      const storage = await brokenStorage(answer)
+      try {
+        const window = await connectAs(caller, { fetch: storage.fetch, sleep: async () => undefined })
+        const refusal = await window.uploadDocuments([scan('form.pdf', 'form')]).catch((e) => e)
+        expect(refusal).toBeInstanceOf(UploadFailed)
+        expect({ document: refusal.document, status: refusal.status, puts: storage.puts() }).toEqual({
+          document: 'form.pdf',
+          status: answer === 'hang-up' ? undefined : answer,
+          puts,
+        })
+      } finally {
+        await storage.close()
+      }
+    },
+  )
 })
 
 describe('connectExchange audit proofs', () => {

@@ -53,19 +53,21 @@ export const writeCaseFolder = async (
   return { folder, acceptingRef: description.acceptingRef }
 }
 
-/** A case the setting's window submitted through the typed client, for commands that act on one. */
-export const submittedCase = async (setting: {
-  accepting: Caller
-  itemCode: string
-  homes: readonly Caller[]
-}) => {
+/**
+ * A case the setting's window submitted through the typed client, for commands that act on one;
+ * `names` are its form's and its licence's document names.
+ */
+export const submittedCase = async (
+  setting: { accepting: Caller; itemCode: string; homes: readonly Caller[] },
+  names: readonly [form: string, licence: string] = ['form.pdf', 'licence.pdf'],
+) => {
   const window = await connectExchange({
     baseUrl: exchange.url,
     key: { participant: setting.accepting.id, jwk: setting.accepting.jwk },
   })
   const scan = (name: string, material: string) =>
     documentFromBytes({ name, contentType: 'application/pdf', bytes: randomBytes(2048), material })
-  const documents = await window.uploadDocuments([scan('form.pdf', 'form'), scan('licence.pdf', 'licence')])
+  const documents = await window.uploadDocuments([scan(names[0], 'form'), scan(names[1], 'licence')])
   return window.submitCase(
     sampleSubmission({
       acceptingRef: uniqueId('ref'),
