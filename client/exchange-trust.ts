@@ -60,8 +60,9 @@ export const exchangeTrust = (
     try {
       payload = await verifyWith(jws, typ, audience)
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
-      throw new UntrustedAnswer('bad-signature', `the exchange's ${what} does not verify: ${why}`, {
+      // Only jose's verdicts are distrust; failing to fetch the keys (a network outage) is not.
+      if (!(error instanceof errors.JOSEError)) throw error
+      throw new UntrustedAnswer('bad-signature', `the exchange's ${what} does not verify: ${error.message}`, {
         cause: error,
       })
     }
