@@ -1,13 +1,13 @@
 import { createReadStream, type Dirent, type Stats } from 'node:fs'
 import { open, readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, join, relative, sep } from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import * as z from 'zod'
 import { CaseSubmission } from '#shared/cases/case.js'
 import { FileName, MediaType, maxDocumentBytes, maxDocuments } from '#shared/packages/upload.js'
 import { Material } from '#shared/registry/item.js'
 import type { DocumentSource } from '../client/document-transfer.js'
 import { CommandError } from './command-error.js'
+import { jsonPointer, parseDataText } from './data-file.js'
 import { fileSha256 } from './file-sha256.js'
 
 /** One document the description names: a file of the folder, the item material it is, its type if unusual. */
@@ -106,8 +106,6 @@ const contentTypes: Readonly<Record<string, string>> = {
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error)
 
-const pointer = (path: readonly PropertyKey[]) => `/${path.map(String).join('/')}`
-
 /** The description's value, or undefined with the problems that stop it being read. */
 const readDescription = async (
   root: string,
@@ -140,14 +138,10 @@ const readDescription = async (
     problems.push({ code: 'description-unreadable', file, message: `cannot be read (${errorCode(error)})` })
     return undefined
   }
-  try {
-    return { file, value: file === 'case.json' ? JSON.parse(text) : parseYaml(text) }
-  } catch (error) {
-    // YAML's messages go on with an excerpt of the file; the first line says what and where.
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/:$/, '')
-    problems.push({ code: 'description-syntax', file, message: message ?? 'cannot be parsed' })
-    return undefined
-  }
+  const parsed = parseDataText(text, file !== 'case.json')
+  if ('value' in parsed) return { file, value: parsed.value }
+  problems.push({ code: 'description-syntax', file, message: parsed.problem })
+  return undefined
 }
 
 /** Every problem of the description, each at its JSON pointer. */
@@ -155,7 +149,12 @@ const checkDescription = (file: string, value: unknown, problems: CaseFolderProb
   const parsed = CaseDescription.safeParse(value)
   if (parsed.success) return parsed.data
   for (const issue of parsed.error.issues)
-    problems.push({ code: 'description-invalid', file, pointer: pointer(issue.path), message: issue.message })
+    problems.push({
+      code: 'description-invalid',
+      file,
+      pointer: jsonPointer(issue.path),
+      message: issue.message,
+    })
   return undefined
 }
 

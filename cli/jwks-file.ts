@@ -1,8 +1,6 @@
 import { PublicJwks } from '#shared/registry/jwks.js'
 import { CommandError } from './command-error.js'
-import { readDataFile } from './data-file.js'
-
-const pointer = (path: readonly PropertyKey[]) => `/${path.map(String).join('/')}`
+import { jsonPointer, readDataFile } from './data-file.js'
 
 const privateMaterial = (path: string, where: string) =>
   new CommandError(
@@ -23,8 +21,8 @@ export const readPublicJwks = async (path: string): Promise<PublicJwks> => {
   if (typeof value === 'object' && value !== null && 'd' in value) throw privateMaterial(path, '/d')
   const { issues } = parsed.error
   const secret = issues.find((issue) => issue.code === 'invalid_type' && issue.expected === 'never')
-  if (secret !== undefined) throw privateMaterial(path, pointer(secret.path))
-  const errors = issues.map((issue) => ({ path: pointer(issue.path), message: issue.message }))
+  if (secret !== undefined) throw privateMaterial(path, jsonPointer(secret.path))
+  const errors = issues.map((issue) => ({ path: jsonPointer(issue.path), message: issue.message }))
   throw new CommandError(
     'jwks-invalid',
     `${path} is not a public JWKS: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
