@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import canonicalize from 'canonicalize'
 import * as z from 'zod'
@@ -83,4 +83,41 @@ export const writeJournal = async (folder: string, journal: SubmissionJournal): 
   const path = join(folder, journalName)
   await writeFile(`${path}.tmp`, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 })
   await rename(`${path}.tmp`, path)
+}
+
+/** The lock beside the journal: one submission of a folder at a time. */
+export const lockName = '.exchange-submission.lock'
+
+/** Whether the process that wrote a lock still runs (signal 0 only asks). */
+const running = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Takes the folder's lock for one submission: two at once would each sign a manifest of their own,
+ * and the journal could keep the one the exchange never accepted. A lock left by a process that no
+ * longer runs (killed mid-submission) is taken over. Answers the release.
+ */
+export const lockJournal = async (folder: string): Promise<() => Promise<void>> => {
+  const path = join(folder, lockName)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx', mode: 0o600 })
+      return () => unlink(path).catch(() => undefined)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 1) throw error
+    }
+    const holder = Number(await readFile(path, 'utf8').catch(() => '0'))
+    if (Number.isInteger(holder) && holder > 0 && running(holder))
+      throw new CommandError(
+        'submission-in-progress',
+        `${folder} is being submitted by process ${holder} right now; wait for it, then run this again`,
+      )
+    await unlink(path).catch(() => undefined)
+  }
 }

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFile, rm, truncate, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { journalName } from '../../cli/submission-journal.js'
+import { journalName, lockName } from '../../cli/submission-journal.js'
 import { partnerEnv, scratchFolder, writeCaseFolder } from '../support/cli-partners.js'
 import { exchange, uniqueId } from '../support/exchange-client.js'
 import { handoffSetting } from '../support/handoff-fixtures.js'
@@ -269,5 +270,30 @@ describe('exchange cases submit', () => {
     } finally {
       await network.close()
     }
+  })
+
+  it('lets one of two submissions of a folder run at once, and the exchange keeps one case', async () => {
+    const env = await partnerEnv(setting.accepting, scratch)
+    const { folder, acceptingRef } = await writeCaseFolder(scratch, setting)
+    const runs = await Promise.all([
+      exchangeInProcess(['cases', 'submit', folder, '--json'], env),
+      exchangeInProcess(['cases', 'submit', folder, '--json'], env),
+    ])
+    const outcomes = runs
+      .map((run) => (run.code === 0 ? 'submitted' : JSON.parse(run.stdout).error.code))
+      .sort()
+    expect(outcomes).toEqual(['submission-in-progress', 'submitted'])
+    expect(await casesWithRef(env, acceptingRef)).toHaveLength(1)
+    expect(await readdir(folder)).not.toContain(lockName)
+  })
+
+  it('takes over the lock of a submission whose process is gone', async () => {
+    const env = await partnerEnv(setting.accepting, scratch)
+    const { folder } = await writeCaseFolder(scratch, setting)
+    const gone = spawnSync(process.execPath, ['-e', '']).pid
+    await writeFile(join(folder, lockName), String(gone))
+    const run = await exchangeInProcess(['cases', 'submit', folder], env)
+    expect(run.code).toBe(0)
+    expect(await readdir(folder)).not.toContain(lockName)
   })
 })
