@@ -17,6 +17,7 @@ import { joseSignatureVerifier } from '#functions/adapters/jose-signature-verifi
 import { parseConfig } from '#functions/config.js'
 import { dynamodbClient } from '#functions/dependencies/stores.js'
 import { tables } from '#functions/storage-layout.js'
+import { tableDefinition } from '#local/stores.js'
 import type { AuditEventIndex } from '#shared/audit/event-index.js'
 import { EventQuery, type QueryEventsDeps, queryEvents } from '#shared/audit/query-events.js'
 import { verifyExport } from '#shared/audit/verify-export.js'
@@ -177,37 +178,7 @@ const batchPut = async (
 
 /** A table of the audit table's layout (keys and every index), for one benchmark log. */
 const createAuditTable = async (client: DynamoDBClient, name: string) => {
-  const layout = tables.audit
-  const attributes = new Map<string, 'S' | 'N'>([
-    [layout.partitionKey, 'S'],
-    [layout.sortKey, 'S'],
-  ])
-  for (const index of layout.indexes) {
-    attributes.set(index.partitionKey, 'S')
-    if ('sortKey' in index) attributes.set(index.sortKey, index.sortKeyType)
-  }
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
-        AttributeName,
-        AttributeType,
-      })),
-      KeySchema: [
-        { AttributeName: layout.partitionKey, KeyType: 'HASH' },
-        { AttributeName: layout.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: layout.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-          ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  )
+  await client.send(new CreateTableCommand(tableDefinition(tables.audit, name)))
 }
 
 /**

@@ -207,7 +207,7 @@ const checkPositionals = (command: Command, positionals: readonly string[]) => {
 }
 
 /** Why an unexpected error happened, in one line: its message and its causes' (fetch hides the reason there). */
-const explain = (error: unknown): string => {
+export const explain = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error)
   return error.cause === undefined ? error.message : `${error.message}: ${explain(error.cause)}`
 }

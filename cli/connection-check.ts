@@ -1,4 +1,4 @@
-import { defineCommand } from './command.js'
+import { defineCommand, explain } from './command.js'
 import { CommandError } from './command-error.js'
 import { connectCli } from './exchange-connection.js'
 import { commandErrorOf } from './exchange-refusal.js'
@@ -24,12 +24,8 @@ const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       throw new CommandError(explained.code, `${name}: ${explained.message}`, {
         details: explained.details ?? {},
       })
-    // fetch says only "fetch failed"; the reason (refused, unknown host) is its cause.
-    const reason = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
-    throw new CommandError(
-      'unreachable',
-      `${name}: ${error instanceof Error ? error.message : String(error)}${reason}`,
-    )
+    // fetch says only "fetch failed"; `explain` adds its cause (refused, unknown host).
+    throw new CommandError('unreachable', `${name}: ${explain(error)}`)
   }
 }
 

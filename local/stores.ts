@@ -141,50 +141,61 @@ const indexDefinition = (index: IndexLayout) => ({
   Projection: { ProjectionType: 'ALL' as const },
 })
 
+/** One table of the storage layout. */
+type TableLayout = (typeof tables)[keyof typeof tables]
+
+const indexesOf = (layout: TableLayout): readonly IndexLayout[] => ('indexes' in layout ? layout.indexes : [])
+
+/** Every key attribute of a table and its indexes, with its type. */
+const attributeDefinitions = (layout: TableLayout) => {
+  const attributes = new Map<string, 'S' | 'N'>([[layout.partitionKey, 'S']])
+  if ('sortKey' in layout) attributes.set(layout.sortKey, 'S')
+  for (const index of indexesOf(layout)) {
+    attributes.set(index.partitionKey, 'S')
+    if (index.sortKey !== undefined) attributes.set(index.sortKey, index.sortKeyType ?? 'S')
+  }
+  return [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }))
+}
+
+/**
+ * A table of the layout as DynamoDB creates it, under `TableName`: what provisioning creates, and
+ * what tests and benchmarks create when they need a table of their own with the same keys and indexes.
+ */
+export const tableDefinition = (layout: TableLayout, TableName: string) => {
+  const indexes = indexesOf(layout)
+  return {
+    TableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: attributeDefinitions(layout),
+    KeySchema: [
+      { AttributeName: layout.partitionKey, KeyType: 'HASH' as const },
+      ...('sortKey' in layout ? [{ AttributeName: layout.sortKey, KeyType: 'RANGE' as const }] : []),
+    ],
+    ...(indexes.length === 0 ? {} : { GlobalSecondaryIndexes: indexes.map(indexDefinition) }),
+  }
+}
+
 /** Creates every table and bucket of the layout that does not exist yet (the CDK stack's twins). */
 export const provision = async (dynamodb: DynamoDBClient, s3: S3Client) => {
   const { TableNames: existing = [] } = await dynamodb.send(new ListTablesCommand({}))
   for (const [key, layout] of Object.entries(tables)) {
     const TableName = localNames.tables[key as keyof typeof tables]
-    const sortKey = 'sortKey' in layout ? layout.sortKey : undefined
-    const indexes: readonly IndexLayout[] = 'indexes' in layout ? layout.indexes : []
-    const attributes = new Map<string, 'S' | 'N'>([[layout.partitionKey, 'S']])
-    if (sortKey !== undefined) attributes.set(sortKey, 'S')
-    for (const index of indexes) {
-      attributes.set(index.partitionKey, 'S')
-      if (index.sortKey !== undefined) attributes.set(index.sortKey, index.sortKeyType ?? 'S')
-    }
-    const AttributeDefinitions = [...attributes].map(([AttributeName, AttributeType]) => ({
-      AttributeName,
-      AttributeType,
-    }))
     if (existing.includes(TableName)) {
       // A data directory from an earlier version: add the indexes the layout has gained since.
       const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName }))
       const present = new Set(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName))
-      for (const index of indexes.filter((candidate) => !present.has(candidate.name))) {
+      for (const index of indexesOf(layout).filter((candidate) => !present.has(candidate.name))) {
         await dynamodb.send(
           new UpdateTableCommand({
             TableName,
-            AttributeDefinitions,
+            AttributeDefinitions: attributeDefinitions(layout),
             GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
           }),
         )
       }
       continue
     }
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions,
-        KeySchema: [
-          { AttributeName: layout.partitionKey, KeyType: 'HASH' },
-          ...(sortKey === undefined ? [] : [{ AttributeName: sortKey, KeyType: 'RANGE' as const }]),
-        ],
-        ...(indexes.length === 0 ? {} : { GlobalSecondaryIndexes: indexes.map(indexDefinition) }),
-      }),
-    )
+    await dynamodb.send(new CreateTableCommand(tableDefinition(layout, TableName)))
     if ('timeToLive' in layout) {
       await dynamodb.send(
         new UpdateTimeToLiveCommand({

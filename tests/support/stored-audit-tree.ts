@@ -13,6 +13,7 @@ import { keys } from '#functions/adapters/dynamodb-keys.js'
 import { uuidV7 } from '#functions/adapters/uuid-v7.js'
 import { dynamodbClient } from '#functions/dependencies/stores.js'
 import { tables } from '#functions/storage-layout.js'
+import { tableDefinition } from '#local/stores.js'
 import { type AuditedWriteDeps, commitAudited } from '#shared/audit/append-audited.js'
 import type { AuditEvent } from '#shared/audit/audit-event.js'
 import { leafHash } from '#shared/audit/merkle.js'
@@ -39,38 +40,8 @@ export const countingClient = () => {
  * a known size: the shared one grows with every test file running beside them.
  */
 export const scratchAuditTable = async (client: DynamoDBClient) => {
-  const layout = tables.audit
   const TableName = `audit-scratch-${randomUUID().slice(0, 8)}`
-  const attributes = new Map<string, 'S' | 'N'>([
-    [layout.partitionKey, 'S'],
-    [layout.sortKey, 'S'],
-  ])
-  for (const index of layout.indexes) {
-    attributes.set(index.partitionKey, 'S')
-    if ('sortKey' in index) attributes.set(index.sortKey, index.sortKeyType)
-  }
-  await client.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
-        AttributeName,
-        AttributeType,
-      })),
-      KeySchema: [
-        { AttributeName: layout.partitionKey, KeyType: 'HASH' },
-        { AttributeName: layout.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: layout.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-          ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
-    }),
-  )
+  await client.send(new CreateTableCommand(tableDefinition(tables.audit, TableName)))
   return { tableName: TableName, drop: () => client.send(new DeleteTableCommand({ TableName })) }
 }
 
@@ -138,85 +109,56 @@ export const commitEvents = async (deps: AuditedWriteDeps, participant: string, 
   }
 }
 
-/** The events of a participant's chain in an audit table, as stored, in chain order. */
-export const participantEvents = async (
-  client: DynamoDBClient,
-  auditTable: string,
-  participant: string,
-): Promise<AuditEvent[]> => {
-  const events: AuditEvent[] = []
+/** Every item of one partition of an audit table (those whose sort key begins `prefix`), in order. */
+const partitionItems = async (client: DynamoDBClient, auditTable: string, pk: string, prefix?: string) => {
+  const items: Record<string, AttributeValue>[] = []
   let start: Record<string, AttributeValue> | undefined
   do {
     const page = await client.send(
       new QueryCommand({
         TableName: auditTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+        // A key condition may not compare with an empty string: no prefix, no condition on the sort key.
+        KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: {
-          ':pk': { S: `chain#participant#${participant}` },
-          ':events': { S: 'event#' },
+          ':pk': { S: pk },
+          ...(prefix === undefined ? {} : { ':prefix': { S: prefix } }),
         },
         ConsistentRead: true,
         ...(start === undefined ? {} : { ExclusiveStartKey: start }),
       }),
     )
-    for (const item of page.Items ?? []) events.push(JSON.parse(item.doc?.S ?? '{}') as AuditEvent)
+    items.push(...(page.Items ?? []))
     start = page.LastEvaluatedKey
   } while (start !== undefined)
-  return events
+  return items
 }
+
+/** The events of a participant's chain in an audit table, as stored, in chain order. */
+export const participantEvents = async (
+  client: DynamoDBClient,
+  auditTable: string,
+  participant: string,
+): Promise<AuditEvent[]> =>
+  (await partitionItems(client, auditTable, `chain#participant#${participant}`, 'event#')).map(
+    (item) => JSON.parse(item.doc?.S ?? '{}') as AuditEvent,
+  )
 
 /** Every leaf of the tree in an audit table from index 0 on, as stored. */
-export const storedLeaves = async (client: DynamoDBClient, auditTable: string) => {
-  const leaves: { leafIndex: number; hash: string; eventId: string; eventHash: string }[] = []
-  let start: Record<string, AttributeValue> | undefined
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: auditTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: 'tree#0' } },
-        ConsistentRead: true,
-        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-      }),
-    )
-    for (const item of page.Items ?? []) {
-      leaves.push({
-        leafIndex: Number(item.sk?.S),
-        hash: item.hash?.S ?? '',
-        eventId: item.leafEvent?.S ?? '',
-        eventHash: item.eventHash?.S ?? '',
-      })
-    }
-    start = page.LastEvaluatedKey
-  } while (start !== undefined)
-  return leaves
-}
+export const storedLeaves = async (client: DynamoDBClient, auditTable: string) =>
+  (await partitionItems(client, auditTable, 'tree#0')).map((item) => ({
+    leafIndex: Number(item.sk?.S),
+    hash: item.hash?.S ?? '',
+    eventId: item.leafEvent?.S ?? '',
+    eventHash: item.eventHash?.S ?? '',
+  }))
 
 /** Every checkpoint recorded in an audit table, smallest first. */
-export const storedCheckpoints = async (client: DynamoDBClient, auditTable: string) => {
-  const checkpoints: { treeSize: number; rootHash: string; jws: string }[] = []
-  let start: Record<string, AttributeValue> | undefined
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: auditTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: 'checkpoint' } },
-        ConsistentRead: true,
-        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-      }),
-    )
-    for (const item of page.Items ?? []) {
-      checkpoints.push({
-        treeSize: Number(item.treeSize?.N),
-        rootHash: item.rootHash?.S ?? '',
-        jws: item.jws?.S ?? '',
-      })
-    }
-    start = page.LastEvaluatedKey
-  } while (start !== undefined)
-  return checkpoints
-}
+export const storedCheckpoints = async (client: DynamoDBClient, auditTable: string) =>
+  (await partitionItems(client, auditTable, 'checkpoint')).map((item) => ({
+    treeSize: Number(item.treeSize?.N),
+    rootHash: item.rootHash?.S ?? '',
+    jws: item.jws?.S ?? '',
+  }))
 
 /**
  * Checks a stored tree against itself and its checkpoints: leaves 0..n-1 without a gap, each event

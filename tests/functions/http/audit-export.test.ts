@@ -5,9 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditTreeDependencies } from '#functions/dependencies/audit-tree.js'
-import { exchangeSigner } from '#functions/dependencies/signer.js'
-import { checkpointLog, runLimits } from '#shared/audit/checkpoint-log.js'
+import { checkpointEverything } from '../../support/audit-checkpoints.js'
 import { submitCase } from '../../support/case-flows.js'
 import {
   type Caller,
@@ -18,7 +16,6 @@ import {
   registerParticipant,
 } from '../../support/exchange-client.js'
 import { handoffSetting } from '../../support/handoff-fixtures.js'
-import { localDynamodb, localSettings } from '../../support/local-documents.js'
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
@@ -51,15 +48,6 @@ const fetchExport = async (as: Caller, window: Record<string, string> = {}) => {
     cursor = response.headers.get('x-next-cursor') ?? undefined
   } while (cursor !== undefined)
   return { text, parts }
-}
-
-/** Seals every event in the log so far into the tree and signs a checkpoint, as the job does every minute. */
-const checkpointEverything = async () => {
-  const deps = auditTreeDependencies(localSettings, localDynamodb).checkpointer(exchangeSigner(localSettings))
-  for (let run = 0; run < 20; run++) {
-    const { appended } = await checkpointLog(deps)
-    if (appended < runLimits.maxLeaves) return
-  }
 }
 
 describe('GET /v1/audit/export', () => {

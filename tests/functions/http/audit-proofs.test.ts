@@ -1,11 +1,10 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { auditTreeDependencies } from '#functions/dependencies/audit-tree.js'
-import { exchangeSigner } from '#functions/dependencies/signer.js'
 import type { AuditEvent } from '#shared/audit/audit-event.js'
 import { checkpointLog } from '#shared/audit/checkpoint-log.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '#shared/audit/merkle.js'
 import { fromHex } from '#shared/audit/tree-nodes.js'
+import { localCheckpointer } from '../../support/audit-checkpoints.js'
 import { caseEvents, submitCase } from '../../support/case-flows.js'
 import {
   type Caller,
@@ -19,8 +18,7 @@ import { handoffSetting } from '../../support/handoff-fixtures.js'
 import { localDynamodb, localSettings } from '../../support/local-documents.js'
 import { auditWriter, commitEvents, participantEvents } from '../../support/stored-audit-tree.js'
 
-const checkpointer = () =>
-  auditTreeDependencies(localSettings, localDynamodb).checkpointer(exchangeSigner(localSettings))
+const checkpointer = localCheckpointer
 const writer = auditWriter(localDynamodb, localSettings.AUDIT_TABLE)
 
 /** Runs the checkpointer until every event `read` answers is in the tree; answers them as stored. */

@@ -2,10 +2,9 @@ import { GetObjectCommand } from '@aws-sdk/client-s3'
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose'
 import { afterAll, describe, expect, it } from 'vitest'
 import { checkpointKey } from '#functions/adapters/s3-checkpoint-archive.js'
-import { auditTreeDependencies } from '#functions/dependencies/audit-tree.js'
 import { s3Client } from '#functions/dependencies/s3.js'
-import { exchangeSigner } from '#functions/dependencies/signer.js'
 import { type CheckpointRun, checkpointLog } from '#shared/audit/checkpoint-log.js'
+import { localCheckpointer } from '../../support/audit-checkpoints.js'
 import { call, exchange, uniqueId } from '../../support/exchange-client.js'
 import { localDynamodb, localSettings } from '../../support/local-documents.js'
 import {
@@ -18,8 +17,7 @@ import {
 } from '../../support/stored-audit-tree.js'
 
 const s3 = s3Client(localSettings)
-const checkpointer = () =>
-  auditTreeDependencies(localSettings, localDynamodb).checkpointer(exchangeSigner(localSettings))
+const checkpointer = localCheckpointer
 const writer = auditWriter(localDynamodb, localSettings.AUDIT_TABLE)
 
 afterAll(() => s3.destroy())
